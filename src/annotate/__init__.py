@@ -1,0 +1,1 @@
+"""annotate: read a news article closely and annotate it in class."""
