@@ -1,0 +1,231 @@
+"""The article of a chapter, as a reader sees it.
+
+A chapter holds its article in an ``{article}`` directive under the page's
+``# headline``. The article's *text* is the headline, then each paragraph of the
+directive (the first is the dek), joined by blank lines, with markup reduced to
+the words it shows: ``{term}`Tokyo <Tokyo (city)>``` reads "Tokyo". Every
+surface counts positions in this one string: the widget, the HTML book layer
+(which rebuilds it from the page) and the store.
+
+>>> art = load_article("chapters/article.md")        # doctest: +SKIP
+>>> art.text[: art.blocks[0].end]                     # doctest: +SKIP
+'Strengthening Alliances: U.S. Defense Secretary Reassures Japan Amid Regional Tensions'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+__all__ = [
+    "Article",
+    "ArticleError",
+    "Block",
+    "book_root",
+    "find_chapter",
+    "load_article",
+    "source_iri",
+]
+
+BlockKind = Literal["headline", "dek", "paragraph"]
+
+# ``words <target>``: the shape of roles whose shown text is not their content.
+_EXPLICIT_TITLE = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
+_DIRECTIVE_OPTION = re.compile(r"^:[\w-]+:.*$")
+_SPACE = re.compile(r"\s+")
+_CHAPTER_SUFFIXES = (".md", ".ipynb")
+
+
+class ArticleError(ValueError):
+    """A chapter that holds no readable article (message names the file)."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """A headline, dek or paragraph: ``text[start:end]`` is its text."""
+
+    kind: BlockKind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """A chapter's article: the text positions count in, and its IRI."""
+
+    path: Path
+    source: str
+    title: str
+    text: str
+    blocks: tuple[Block, ...]
+
+    def block_text(self, block: Block) -> str:
+        """The words of one block."""
+        return self.text[block.start : block.end]
+
+
+def book_root(path: str | Path) -> Path | None:
+    """The nearest folder at or above ``path`` holding a ``_config.yml``."""
+    here = Path(path).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_config.yml").is_file():
+            return folder
+    return None
+
+
+@cache
+def _book_id(root: Path) -> str:
+    try:
+        config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return "book"
+    sphinx = config.get("sphinx") or {}
+    value = (sphinx.get("config") or {}).get("annotate_book_id")
+    return str(value) if value else "book"
+
+
+def source_iri(book_id: str, docname: str) -> str:
+    """The IRI that names a chapter's article, wherever the book is served.
+
+    >>> source_iri("hegseth-japan-2025", "chapters/article")
+    'urn:annotate:hegseth-japan-2025:chapters/article'
+    """
+    return f"urn:annotate:{book_id}:{docname}"
+
+
+def find_chapter(source: str, root: str | Path) -> Path | None:
+    """The chapter file under the book ``root`` that ``source`` names, if any.
+
+    >>> find_chapter("https://example.org/x", ".") is None
+    True
+    """
+    prefix = "urn:annotate:"
+    if not source.startswith(prefix):
+        return None
+    _, _, docname = source[len(prefix) :].partition(":")
+    base = Path(root).resolve()
+    for suffix in _CHAPTER_SUFFIXES:
+        candidate = (base / docname).with_suffix(suffix)
+        if candidate.is_file() and base in candidate.resolve().parents:
+            return candidate
+    return None
+
+
+@cache
+def _parser() -> MarkdownIt:
+    # The same parser settings MyST gives Sphinx, so roles and fences split alike.
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    return create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
+
+
+def _shown(children: list[Token]) -> str:
+    """The words an inline token list shows a reader."""
+    out: list[str] = []
+    for tok in children:
+        if tok.type in ("text", "code_inline"):
+            out.append(tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif tok.type == "myst_role":
+            match = _EXPLICIT_TITLE.match(tok.content)
+            inner = match.group("title") if match else tok.content
+            out.append(_inline_text(inner))
+        elif tok.children:
+            out.append(_shown(tok.children))
+    return "".join(out)
+
+
+def _inline_text(source: str) -> str:
+    tokens = _parser().parseInline(source)
+    return _SPACE.sub(" ", _shown(tokens[0].children or [] if tokens else [])).strip()
+
+
+def _paragraphs(markdown: str) -> list[str]:
+    """Top-level paragraphs of a markdown fragment; nested directives are skipped."""
+    found = []
+    tokens = _parser().parse(markdown)
+    for i, tok in enumerate(tokens):
+        if tok.type == "inline" and tok.level == 1 and tokens[i - 1].type == "paragraph_open":
+            found.append(_SPACE.sub(" ", _shown(tok.children or [])).strip())
+    return [p for p in found if p]
+
+
+def _markdown_of(path: Path) -> str:
+    if path.suffix == ".ipynb":
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        except (ValueError, KeyError, TypeError) as err:
+            raise ArticleError(f"{path}: not a readable notebook ({err})") from err
+        parts = []
+        for cell in cells:
+            if cell.get("cell_type") == "markdown":
+                src = cell.get("source", "")
+                parts.append("".join(src) if isinstance(src, list) else str(src))
+        return "\n\n".join(parts)
+    return path.read_text(encoding="utf-8")
+
+
+def load_article(path: str | Path) -> Article:
+    """The article of a chapter (``.md`` or ``.ipynb``) as a reader sees it.
+
+    Raises ``ArticleError`` naming the file when it cannot be read or holds no
+    ``{article}`` directive.
+    """
+    path = Path(path)
+    try:
+        markdown = _markdown_of(path)
+    except (OSError, UnicodeDecodeError) as err:
+        raise ArticleError(f"{path}: cannot read the chapter ({err})") from err
+    tokens = _parser().parse(markdown)
+    headline = next(
+        (
+            _SPACE.sub(" ", _shown(tokens[i + 1].children or [])).strip()
+            for i, t in enumerate(tokens)
+            if t.type == "heading_open" and t.tag == "h1"
+        ),
+        None,
+    )
+    fence = next(
+        (t for t in tokens if t.type in ("colon_fence", "fence") and _is_article(t.info)), None
+    )
+    if headline is None or fence is None:
+        raise ArticleError(f"{path}: no '# headline' followed by an {{article}} directive")
+    body = fence.content.splitlines()
+    while body and (_DIRECTIVE_OPTION.match(body[0]) or not body[0].strip()):
+        body.pop(0)
+    no_dek = any(line.strip() == ":no-dek:" for line in fence.content.splitlines())
+    paragraphs = _paragraphs("\n".join(body))
+    if not paragraphs:
+        raise ArticleError(f"{path}: the {{article}} directive holds no paragraph")
+    kinds: list[BlockKind] = ["headline"] + [
+        "dek" if i == 0 and not no_dek else "paragraph" for i in range(len(paragraphs))
+    ]
+    pieces = [headline, *paragraphs]
+    blocks, start = [], 0
+    for kind, piece in zip(kinds, pieces, strict=True):
+        blocks.append(Block(kind, start, start + len(piece)))
+        start += len(piece) + 2
+    root = book_root(path.parent) or path.parent.resolve()
+    docname = path.resolve().relative_to(root).with_suffix("").as_posix()
+    return Article(
+        path=path,
+        source=source_iri(_book_id(root), docname),
+        title=headline,
+        text="\n\n".join(pieces),
+        blocks=tuple(blocks),
+    )
+
+
+def _is_article(info: str) -> bool:
+    return info.strip().split(maxsplit=1)[:1] == ["{article}"]
