@@ -1,0 +1,34 @@
+"""annotate's Sphinx extension: the article block, editor-marked claims, glossary hovers.
+
+Load it from a Jupyter Book's ``_config.yml``::
+
+    sphinx:
+      extra_extensions: [annotate.sphinxext]
+      config:
+        annotate_book_id: my-book   # names the book in every annotation's source IRI
+
+MyST it adds: ``{article}`` (the article's dek and paragraphs), the
+``{claim}`words <id:type>``` role, ``{claim-explanation} id`` and ``{claim-index}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+__all__ = ["setup"]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the extension (Sphinx calls this)."""
+    from . import assets, claims, glossary, pages
+
+    app.add_config_value("annotate_book_id", "book", "env", types=[str])
+    pages.setup(app)
+    claims.setup(app)
+    glossary.setup(app)
+    assets.setup(app)
+    from .. import __version__
+
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
