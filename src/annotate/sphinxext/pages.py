@@ -1,8 +1,9 @@
 """The ``{article}`` directive: marks the words that annotations count positions in.
 
 The HTML book layer rebuilds :attr:`annotate.Article.text` from what this
-renders: the page's ``h1``, then each paragraph that is a direct child of
-``div.annotate-article``, joined by blank lines. Margin notes and other
+renders: the headline (the ``h1`` directly inside the element whose id the
+div's ``data-annotate-headline`` names), then each paragraph that is a direct
+child of ``div.annotate-article``, joined by blank lines. Margin notes and other
 directives nested inside are not direct-child paragraphs, so they stay out.
 """
 
@@ -47,8 +48,21 @@ class ArticleDirective(SphinxDirective):
         return [node]
 
 
+def _link_headline(app: Sphinx, doctree: nodes.document) -> None:
+    # The theme prints the page title more than once (a print-only copy among
+    # them): naming the article's own section lets a script find the right one.
+    for node in doctree.findall(article_block):
+        section = node.parent
+        while section is not None and not isinstance(section, nodes.section):
+            section = section.parent
+        if section is not None and section["ids"]:
+            node["headline"] = section["ids"][0]
+
+
 def _visit_html(self: SphinxTranslator, node: article_block) -> None:
     attrs = {"data-annotate-source": node["source"]}
+    if node.get("headline"):
+        attrs["data-annotate-headline"] = node["headline"]
     if node["seed"]:
         attrs["data-annotate-seed"] = node["seed"]
     self.body.append(self.starttag(node, "div", "", **attrs))  # type: ignore[attr-defined]
@@ -67,3 +81,4 @@ def setup(app: Sphinx) -> None:
     others = {fmt: (_pass, _pass) for fmt in ("latex", "text", "man", "texinfo")}
     app.add_node(article_block, html=(_visit_html, _depart_html), **others)
     app.add_directive("article", ArticleDirective)
+    app.connect("doctree-read", _link_headline)
