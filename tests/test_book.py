@@ -101,7 +101,9 @@ def test_every_citation_resolves_and_sources_have_dates(book: Book) -> None:
 
 def test_claim_index_lists_every_marked_claim(book: Book) -> None:
     source = (ROOT / "chapters" / "article.md").read_text(encoding="utf-8")
-    marked = re.findall(r"<([\w-]+):(factual|quotation|attribution|framing|opinion|prediction)>``?", source)
+    marked = re.findall(
+        r"<([\w-]+):(factual|quotation|attribution|framing|opinion|prediction)>``?", source
+    )
     assert len(marked) >= 8
     page = soup(book.page("chapters/claims"))
     index = page.select_one("table.annotate-claim-index")
@@ -127,7 +129,12 @@ def test_no_page_loads_anything_from_outside(book: Book) -> None:
                     offenders.append(f"{html.name}: <{tag} {attr}={el[attr]}>")
         for el in page.find_all("link"):
             if EXTERNAL.match(el.get("href", "")) and set(el.get("rel", [])) & {
-                "stylesheet", "preload", "icon", "modulepreload", "preconnect", "prefetch",
+                "stylesheet",
+                "preload",
+                "icon",
+                "modulepreload",
+                "preconnect",
+                "prefetch",
             }:
                 offenders.append(f"{html.name}: <link href={el['href']}>")
         for style in page.find_all("style"):

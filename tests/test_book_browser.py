@@ -19,9 +19,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def served(book: Book) -> Iterator[str]:
     """The built book over HTTP on 127.0.0.1, as `python -m http.server` would serve it."""
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(book.html)
-    )
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(book.html))
     handler.log_message = lambda *args: None  # type: ignore[method-assign]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -65,9 +63,10 @@ def test_article_page_renders_offline(
     bg = marks.first.evaluate("el => getComputedStyle(el).backgroundColor")
     assert bg not in ("rgba(0, 0, 0, 0)", "transparent")
     # The book's own stylesheet applied (the theme's layout is there, not raw HTML).
-    assert page.locator("div.annotate-article").evaluate(
-        "el => getComputedStyle(el).maxWidth"
-    ) != "none"
+    assert (
+        page.locator("div.annotate-article").evaluate("el => getComputedStyle(el).maxWidth")
+        != "none"
+    )
     page.screenshot(path=str(artifacts / f"article-{scheme}.png"), full_page=True)
     assert outside == []
     page.close()

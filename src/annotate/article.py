@@ -208,9 +208,8 @@ def load_article(path: str | Path) -> Article:
     paragraphs = _paragraphs("\n".join(body))
     if not paragraphs:
         raise ArticleError(f"{path}: the {{article}} directive holds no paragraph")
-    kinds: list[BlockKind] = ["headline"] + [
-        "dek" if i == 0 and not no_dek else "paragraph" for i in range(len(paragraphs))
-    ]
+    kinds: list[BlockKind] = ["headline"]
+    kinds += ["dek" if i == 0 and not no_dek else "paragraph" for i in range(len(paragraphs))]
     pieces = [headline, *paragraphs]
     blocks, start = [], 0
     for kind, piece in zip(kinds, pieces, strict=True):

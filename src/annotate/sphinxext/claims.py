@@ -56,15 +56,15 @@ class ExplanationRecord(TypedDict):
     status: str
 
 
-class claim_mark(nodes.Inline, nodes.TextElement):  # noqa: N801 (docutils node naming)
+class claim_mark(nodes.Inline, nodes.TextElement):
     """Marked words; ``refuri`` (to the explanation) is filled in when resolved."""
 
 
-class claim_explanation(nodes.General, nodes.Element):  # noqa: N801
+class claim_explanation(nodes.General, nodes.Element):
     """The editor's note on one claim."""
 
 
-class claim_index(nodes.General, nodes.Element):  # noqa: N801
+class claim_index(nodes.General, nodes.Element):
     """Placeholder replaced by the table of every marked claim."""
 
 
@@ -111,7 +111,9 @@ def claim_role(
     claims = _claims(env)
     if claim_id in claims and claims[claim_id]["docname"] != env.docname:
         logger.warning(
-            "claim id %r is already used in %s", claim_id, claims[claim_id]["docname"],
+            "claim id %r is already used in %s",
+            claim_id,
+            claims[claim_id]["docname"],
             location=(env.docname, lineno),
         )
     # Nested markup (a glossary term inside a claim) is parsed like any inline text.
@@ -155,7 +157,9 @@ class ClaimExplanationDirective(SphinxDirective):
         if claim_id in explanations:
             logger.warning(
                 "claim %r already has an explanation in %s",
-                claim_id, explanations[claim_id]["docname"], location=node,
+                claim_id,
+                explanations[claim_id]["docname"],
+                location=node,
             )
         explanations[claim_id] = ExplanationRecord(docname=self.env.docname, status=found.key)
         return [node]
@@ -197,9 +201,7 @@ def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
             del table[key]
 
 
-def _merge(
-    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-) -> None:
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
     _claims(env).update(_claims(other))
     _explanations(env).update(_explanations(other))
 
@@ -209,12 +211,15 @@ def _check(app: Sphinx, env: BuildEnvironment) -> None:
     for claim_id in sorted(claims.keys() - explanations.keys()):
         rec = claims[claim_id]
         logger.warning(
-            "claim %r has no {claim-explanation}", claim_id, location=(rec["docname"], rec["lineno"])
+            "claim %r has no {claim-explanation}",
+            claim_id,
+            location=(rec["docname"], rec["lineno"]),
         )
     for claim_id in sorted(explanations.keys() - claims.keys()):
         logger.warning(
             "{claim-explanation} %r explains no marked claim",
-            claim_id, location=explanations[claim_id]["docname"],
+            claim_id,
+            location=explanations[claim_id]["docname"],
         )
 
 
@@ -248,13 +253,24 @@ def _note_header(
     app: Sphinx, docname: str, claim_id: str, rec: ClaimRecord, status_key: str
 ) -> nodes.paragraph:
     back = nodes.reference(
-        "", "", nodes.Text(f"“{rec['words']}”"),
+        "",
+        "",
+        nodes.Text(f"“{rec['words']}”"),
         refuri=_uri(app, docname, rec["docname"], f"mark-{claim_id}"),
     )
     st = STATUSES[status_key]
     return nodes.paragraph(
-        "", "", _badge(rec["type"]), nodes.Text(" "), back, nodes.Text(" "),
-        nodes.inline("", f"{st.symbol} {st.label}", classes=["annotate-status", f"annotate-status--{status_key}"]),
+        "",
+        "",
+        _badge(rec["type"]),
+        nodes.Text(" "),
+        back,
+        nodes.Text(" "),
+        nodes.inline(
+            "",
+            f"{st.symbol} {st.label}",
+            classes=["annotate-status", f"annotate-status--{status_key}"],
+        ),
         classes=["annotate-claim-note-head"],
     )
 
@@ -292,16 +308,25 @@ def _index_table(
         st = STATUSES[note["status"]] if note else STATUSES["needs-checking"]
         link: nodes.Node = (
             nodes.reference(
-                "", f"Note on {claim_id}",
+                "",
+                f"Note on {claim_id}",
                 refuri=_uri(app, docname, note["docname"], f"claim-{claim_id}"),
             )
             if note
             else nodes.Text("none yet")
         )
         rows.append(
-            (nodes.Text(str(n)), words, _badge(rec["type"]), nodes.Text(f"{st.symbol} {st.label}"), link)
+            (
+                nodes.Text(str(n)),
+                words,
+                _badge(rec["type"]),
+                nodes.Text(f"{st.symbol} {st.label}"),
+                link,
+            )
         )
-    table = _table(("#", "Marked words", "Type", "Status", "Editor's note"), (4, 50, 16, 14, 16), rows)
+    table = _table(
+        ("#", "Marked words", "Type", "Status", "Editor's note"), (4, 50, 16, 14, 16), rows
+    )
     table["classes"].append("annotate-claim-index")
     return table
 
@@ -310,7 +335,9 @@ def _visit_mark_html(self: SphinxTranslator, node: claim_mark) -> None:
     t = CLAIM_TYPES[node["claim_type"]]
     self.body.append(  # type: ignore[attr-defined]
         self.starttag(  # type: ignore[attr-defined]
-            node, "mark", "",
+            node,
+            "mark",
+            "",
             CLASS=f"annotate-claim annotate-type--{t.key}",
             **{"data-claim-id": node["claim_id"], "data-claim-type": t.label},
         )
@@ -319,13 +346,15 @@ def _visit_mark_html(self: SphinxTranslator, node: claim_mark) -> None:
 
 def _depart_mark_html(self: SphinxTranslator, node: claim_mark) -> None:
     t = CLAIM_TYPES[node["claim_type"]]
+    enc = self.encode  # type: ignore[attr-defined]
     # An empty link: its visible label comes from CSS (data-label) and its name
     # from aria-label, so the article's text is untouched.
-    href = node.get("refuri", "")
     self.body.append(  # type: ignore[attr-defined]
-        f'</mark><a class="annotate-claim-label annotate-type--{t.key}" href="{self.encode(href)}"'  # type: ignore[attr-defined]
-        f' data-label="{t.symbol}" title="{self.encode(t.label)}: {self.encode(t.definition)}"'  # type: ignore[attr-defined]
-        f' aria-label="Editor-marked {self.encode(t.label)}: read the note on claim {self.encode(node["claim_id"])}"></a>'  # type: ignore[attr-defined]
+        f'</mark><a class="annotate-claim-label annotate-type--{t.key}"'
+        f' href="{enc(node.get("refuri", ""))}" data-label="{enc(t.symbol)}"'
+        f' title="{enc(t.label)}: {enc(t.definition)}"'
+        f' aria-label="Editor-marked {enc(t.label)}: read the note on claim'
+        f' {enc(node["claim_id"])}"></a>'
     )
 
 
@@ -343,7 +372,7 @@ def _pass(self: SphinxTranslator, node: nodes.Node) -> None:
 
 def setup(app: Sphinx) -> None:
     """Register nodes, role, directives and the events that tie them together."""
-    others = {fmt: (_pass, _pass) for fmt in ("latex", "text", "man", "texinfo")}
+    others: dict[str, Any] = {f: (_pass, _pass) for f in ("latex", "text", "man", "texinfo")}
     app.add_node(claim_mark, html=(_visit_mark_html, _depart_mark_html), **others)
     app.add_node(claim_explanation, html=(_visit_note_html, _depart_note_html), **others)
     app.add_node(claim_index, **others)

@@ -55,9 +55,7 @@ def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         del table[key]
 
 
-def _merge(
-    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-) -> None:
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
     definitions(env).update(definitions(other))
 
 

@@ -21,7 +21,7 @@ from ..article import source_iri
 __all__ = ["ArticleDirective", "article_block"]
 
 
-class article_block(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
+class article_block(nodes.General, nodes.Element):
     """The article's dek and paragraphs."""
 
 
@@ -78,7 +78,7 @@ def _pass(self: SphinxTranslator, node: nodes.Node) -> None:
 
 def setup(app: Sphinx) -> None:
     """Register the node and the directive."""
-    others = {fmt: (_pass, _pass) for fmt in ("latex", "text", "man", "texinfo")}
+    others: dict[str, Any] = {f: (_pass, _pass) for f in ("latex", "text", "man", "texinfo")}
     app.add_node(article_block, html=(_visit_html, _depart_html), **others)
     app.add_directive("article", ArticleDirective)
     app.connect("doctree-read", _link_headline)
