@@ -1,0 +1,592 @@
+// @ts-check
+/**
+ * The highlighter both front ends share: the Jupyter widget and the HTML book layer.
+ *
+ * It indexes the article's words in the page, paints highlights given code-point
+ * offsets, turns a mouse or keyboard selection into offsets, and shows the palette
+ * (claim type, status, Note, Save/Cancel) and the side panel (list, edit, delete,
+ * undo, orphans). It stores nothing: the host is told of every change through
+ * callbacks and hands back the list to paint. User text only ever reaches the page
+ * through `textContent`.
+ *
+ * It is a classic script (the book is read from `file://`, where module scripts
+ * are refused); the widget's ES module is this file with its own code appended.
+ */
+/* exported AnnotateUI */
+var AnnotateUI = (function () {
+  "use strict";
+
+  /**
+   * @typedef {{key: string, label: string, definition: string, colour: string,
+   *   underline: string, symbol: string}} ClaimType
+   * @typedef {{key: string, label: string, definition: string, symbol: string}} Status
+   * @typedef {{claimTypes: ClaimType[], statuses: Status[]}} Vocabulary
+   * @typedef {{id: string, start: number, end: number, exact: string,
+   *   claimType: string | null, status: string | null, note: string,
+   *   creator?: string, orphan?: boolean}} Highlight
+   * @typedef {{start: number, end: number, exact: string, claimType: string | null,
+   *   status: string | null, note: string}} Draft
+   */
+
+  // ---- Code points <-> UTF-16: positions are code points (W3C), the DOM counts units.
+
+  /** @param {string} text @returns {Int32Array} UTF-16 index of each code point. */
+  function unitsByCodePoint(text) {
+    const out = [];
+    for (let i = 0; i < text.length; i++) {
+      out.push(i);
+      const c = text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+        const d = text.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) i++;
+      }
+    }
+    out.push(text.length);
+    return Int32Array.from(out);
+  }
+
+  /** @param {Int32Array} table @param {number} unit @returns {number} */
+  function codePointAt(table, unit) {
+    let lo = 0, hi = table.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (table[mid] <= unit) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  // ---- The text index: the article's text as the Python side sees it.
+
+  /**
+   * Index the text of `blocks` as one string: each block's whitespace collapsed
+   * to single spaces and trimmed, blocks joined by a blank line — the rule of
+   * annotate.load_article. Returns the text and a map back to text nodes.
+   * @param {Element[]} blocks
+   * @param {(node: Node) => boolean} [skip] elements whose text is not article text
+   */
+  function indexText(blocks, skip) {
+    /** @type {{node: Text, map: Int32Array}[]} */
+    const nodes = [];
+    let text = "";
+    blocks.forEach((block, b) => {
+      if (b > 0) text += "\n\n";
+      const blockStart = text.length;
+      let pendingSpace = false;
+      const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, {
+        acceptNode: (n) => {
+          for (let p = n.parentNode; p && p !== block; p = p.parentNode) {
+            if (skip && skip(p)) return NodeFilter.FILTER_REJECT;
+          }
+          return NodeFilter.FILTER_ACCEPT;
+        },
+      });
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const node = /** @type {Text} */ (n);
+        const raw = node.data;
+        const map = new Int32Array(raw.length + 1);
+        for (let i = 0; i < raw.length; i++) {
+          const ch = raw[i];
+          if (/\s/.test(ch)) {
+            map[i] = text.length;
+            if (text.length > blockStart) pendingSpace = true;
+            continue;
+          }
+          if (pendingSpace) { text += " "; pendingSpace = false; }
+          map[i] = text.length;
+          text += ch;
+        }
+        map[raw.length] = text.length;
+        nodes.push({ node, map });
+      }
+    });
+    return { text, nodes, table: unitsByCodePoint(text) };
+  }
+
+  /**
+   * The code-point offset of a DOM position, or null outside the article.
+   * @param {ReturnType<typeof indexText>} index @param {Node} node @param {number} offset
+   */
+  function offsetOf(index, node, offset) {
+    if (node.nodeType !== Node.TEXT_NODE) {
+      // A position between children: use the nearest text node after (or before) it.
+      const child = node.childNodes[offset] || null;
+      const probe = child || node;
+      let best = null;
+      for (const entry of index.nodes) {
+        const pos = probe.compareDocumentPosition(entry.node);
+        if (child ? entry.node === child || (pos & Node.DOCUMENT_POSITION_FOLLOWING) || (pos & Node.DOCUMENT_POSITION_CONTAINED_BY)
+                  : (pos & Node.DOCUMENT_POSITION_CONTAINED_BY)) { best = entry.map[0]; break; }
+        if (!child && (pos & Node.DOCUMENT_POSITION_PRECEDING)) best = entry.map[entry.map.length - 1];
+      }
+      return best === null ? null : codePointAt(index.table, best);
+    }
+    const entry = index.nodes.find((e) => e.node === node);
+    if (!entry) return null;
+    return codePointAt(index.table, entry.map[Math.min(offset, entry.map.length - 1)]);
+  }
+
+  // ---- Painting: one pass over the boundaries of every highlight.
+
+  /**
+   * Wrap each stretch of text covered by highlights in one <mark>, so overlaps
+   * never nest: a stretch under two highlights is one mark listing both ids.
+   * @param {ReturnType<typeof indexText>} index @param {Highlight[]} highlights
+   * @param {(ids: string[]) => string} classOf
+   */
+  function paint(index, highlights, classOf) {
+    const spans = highlights
+      .filter((h) => !h.orphan && h.end > h.start)
+      .map((h) => ({ id: h.id, s: index.table[h.start], e: index.table[h.end] }));
+    if (!spans.length) return;
+    for (const { node, map } of index.nodes) {
+      const lo = map[0], hi = map[map.length - 1];
+      const here = spans.filter((sp) => sp.s < hi && sp.e > lo);
+      if (!here.length) continue;
+      const edges = new Set(here.flatMap((sp) => [sp.s, sp.e]));
+      /** @param {number} pos */
+      const covering = (pos) => here.filter((sp) => sp.s <= pos && pos < sp.e).map((sp) => sp.id);
+      // Runs of characters under the same set of highlights become one piece.
+      /** @type {{from: number, ids: string[]}[]} */
+      const runs = [];
+      for (let i = 0; i < node.data.length; i++) {
+        if (i === 0 || edges.has(map[i])) {
+          const ids = covering(map[i]);
+          const last = runs[runs.length - 1];
+          if (!last || last.ids.join(" ") !== ids.join(" ")) runs.push({ from: i, ids });
+        }
+      }
+      if (runs.length === 1 && !runs[0].ids.length) continue;
+      const frag = document.createDocumentFragment();
+      runs.forEach((run, k) => {
+        const piece = node.data.slice(run.from, k + 1 < runs.length ? runs[k + 1].from : node.data.length);
+        if (!run.ids.length) { frag.appendChild(document.createTextNode(piece)); return; }
+        const mark = document.createElement("mark");
+        mark.className = classOf(run.ids);
+        mark.dataset.annotateIds = run.ids.join(" ");
+        mark.textContent = piece;
+        frag.appendChild(mark);
+      });
+      if (node.parentNode) node.parentNode.replaceChild(frag, node);
+    }
+  }
+
+  /** Remove painted marks, leaving the text as it was. @param {Element} root */
+  function unpaint(root) {
+    root.querySelectorAll("mark[data-annotate-ids]").forEach((mark) => {
+      const parent = mark.parentNode;
+      if (!parent) return;
+      parent.replaceChild(document.createTextNode(mark.textContent || ""), mark);
+      parent.normalize();
+    });
+  }
+
+  // ---- Small DOM helpers: every user string goes in as textContent.
+
+  /**
+   * @param {string} tag @param {Record<string, string>} [attrs] @param {string} [text]
+   * @returns {HTMLElement}
+   */
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** Sentences of the text, as code-point spans, for keyboard highlighting. @param {string} text */
+  function sentences(text) {
+    const out = [];
+    const re = /[^.!?\n]+(?:[.!?]+["”’)]*|$)/gu;
+    const table = unitsByCodePoint(text);
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const lead = m[0].length - m[0].trimStart().length;
+      const body = m[0].trim();
+      if (!body) continue;
+      const s = m.index + lead;
+      out.push({ start: codePointAt(table, s), end: codePointAt(table, s + body.length) });
+    }
+    return out;
+  }
+
+  /**
+   * Build the highlighter in `root` over `blocks`.
+   * @param {{
+   *   root: HTMLElement, blocks: Element[], panel: HTMLElement, vocabulary: Vocabulary,
+   *   skip?: (node: Node) => boolean, editorClaims?: boolean,
+   *   onCreate: (draft: Draft) => void, onUpdate: (id: string, draft: Draft) => void,
+   *   onDelete: (id: string) => void, onRestore: (h: Highlight) => void,
+   *   onReattach?: (id: string, start: number, end: number) => void,
+   *   extraPanel?: (panel: HTMLElement) => void,
+   * }} options
+   */
+  function createAnnotator(options) {
+    const { root, blocks, panel, vocabulary } = options;
+    const types = Object.fromEntries(vocabulary.claimTypes.map((t) => [t.key, t]));
+    const statuses = Object.fromEntries(vocabulary.statuses.map((s) => [s.key, s]));
+    /** @type {Highlight[]} */
+    let highlights = [];
+    let index = indexText(blocks, options.skip);
+    /** @type {Highlight | null} */
+    let lastDeleted = null;
+    root.classList.add("annotate-root");
+
+    // -- The palette.
+    const palette = el("div", { class: "annotate-palette", role: "dialog", "aria-label": "Highlight a claim", hidden: "" });
+    const quote = el("p", { class: "annotate-palette-quote" });
+    const typeGroup = el("div", { class: "annotate-types", role: "group", "aria-label": "Claim type" });
+    /** @type {Record<string, HTMLButtonElement>} */
+    const typeButtons = {};
+    for (const t of vocabulary.claimTypes) {
+      const b = /** @type {HTMLButtonElement} */ (el("button", {
+        type: "button", class: `annotate-type-button annotate-type--${t.key}`,
+        "aria-pressed": "false", title: t.definition, "data-type": t.key,
+      }));
+      b.append(el("span", { class: "annotate-symbol", "aria-hidden": "true" }, t.symbol), document.createTextNode(t.label));
+      b.addEventListener("click", () => chooseType(t.key));
+      typeButtons[t.key] = b;
+      typeGroup.appendChild(b);
+    }
+    const statusId = `annotate-status-${Math.random().toString(36).slice(2)}`;
+    const noteId = `annotate-note-${Math.random().toString(36).slice(2)}`;
+    const statusLabel = el("label", { for: statusId }, "Status");
+    const statusSelect = /** @type {HTMLSelectElement} */ (el("select", { id: statusId }));
+    for (const s of vocabulary.statuses) {
+      statusSelect.appendChild(el("option", { value: s.key }, `${s.symbol} ${s.label}`));
+    }
+    const noteLabel = el("label", { for: noteId }, "Note");
+    const note = /** @type {HTMLTextAreaElement} */ (el("textarea", { id: noteId, rows: "3" }));
+    const save = el("button", { type: "button", class: "annotate-save" }, "Save");
+    const cancel = el("button", { type: "button", class: "annotate-cancel" }, "Cancel");
+    const del = el("button", { type: "button", class: "annotate-delete", hidden: "" }, "Delete");
+    const actions = el("div", { class: "annotate-actions" });
+    actions.append(save, cancel, del);
+    palette.append(quote, typeGroup, statusLabel, statusSelect, noteLabel, note, actions);
+    document.body.appendChild(palette);
+
+    /** @type {{start: number, end: number, id: string | null} | null} */
+    let editing = null;
+    /** @type {string | null} */
+    let chosenType = null;
+    /** @type {Element | null} */
+    let returnFocus = null;
+
+    /** @param {string | null} key */
+    function chooseType(key) {
+      chosenType = chosenType === key ? null : key;
+      for (const [k, b] of Object.entries(typeButtons)) b.setAttribute("aria-pressed", String(k === chosenType));
+    }
+
+    /** @param {number} start @param {number} end @param {Highlight | null} existing @param {DOMRect | null} rect */
+    function openPalette(start, end, existing, rect) {
+      editing = { start, end, id: existing ? existing.id : null };
+      returnFocus = document.activeElement;
+      quote.textContent = `“${index.text.slice(index.table[start], index.table[end])}”`;
+      chosenType = null;
+      chooseType(existing ? existing.claimType : null);
+      statusSelect.value = (existing && existing.status) || vocabulary.statuses[0].key;
+      note.value = existing ? existing.note : "";
+      del.hidden = !existing;
+      palette.hidden = false;
+      const r = rect || root.getBoundingClientRect();
+      const width = palette.offsetWidth || 320;
+      const left = Math.max(8, Math.min(r.left, document.documentElement.clientWidth - width - 8));
+      palette.style.left = `${left + window.scrollX}px`;
+      palette.style.top = `${r.bottom + window.scrollY + 8}px`;
+      (existing ? note : typeButtons[vocabulary.claimTypes[0].key]).focus();
+    }
+
+    function closePalette() {
+      palette.hidden = true;
+      editing = null;
+      if (returnFocus instanceof HTMLElement && document.contains(returnFocus)) returnFocus.focus();
+    }
+
+    save.addEventListener("click", () => {
+      if (!editing) return;
+      const draft = {
+        start: editing.start, end: editing.end,
+        exact: [...index.text.slice(index.table[editing.start], index.table[editing.end])].join(""),
+        claimType: chosenType, status: statusSelect.value || null, note: note.value,
+      };
+      const id = editing.id;
+      closePalette();
+      if (id) options.onUpdate(id, draft); else options.onCreate(draft);
+    });
+    cancel.addEventListener("click", closePalette);
+    del.addEventListener("click", () => {
+      const id = editing && editing.id;
+      closePalette();
+      if (id) remove(id);
+    });
+    palette.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") { event.preventDefault(); closePalette(); }
+    });
+
+    /** @param {string} id */
+    function remove(id) {
+      lastDeleted = highlights.find((h) => h.id === id) || null;
+      options.onDelete(id);
+      renderPanel();
+    }
+
+    // -- Mouse: a selection inside the article opens the palette.
+    root.addEventListener("mouseup", () => {
+      setTimeout(() => {
+        const sel = window.getSelection();
+        if (!sel || sel.isCollapsed || !sel.rangeCount) return;
+        const range = sel.getRangeAt(0);
+        if (!root.contains(range.commonAncestorContainer)) return;
+        const start = offsetOf(index, range.startContainer, range.startOffset);
+        const end = offsetOf(index, range.endContainer, range.endOffset);
+        if (start === null || end === null || end <= start) return;
+        openPalette(start, end, null, range.getBoundingClientRect());
+      }, 0);
+    });
+
+    // -- Clicking (or Enter on) a painted highlight opens it for editing.
+    /** @param {Element} mark */
+    function openMark(mark) {
+      const ids = (mark.getAttribute("data-annotate-ids") || "").split(" ");
+      const h = highlights.find((x) => x.id === ids[ids.length - 1]);
+      if (h) openPalette(h.start, h.end, h, mark.getBoundingClientRect());
+    }
+    root.addEventListener("click", (event) => {
+      const target = /** @type {Element} */ (event.target);
+      const mark = target.closest && target.closest("mark[data-annotate-ids]");
+      const sel = window.getSelection();
+      if (mark && (!sel || sel.isCollapsed)) openMark(mark);
+    });
+
+    // -- Keyboard: sentence by sentence.
+    const live = el("div", { class: "annotate-sr-only", "aria-live": "polite" });
+    root.appendChild(live);
+    let sentenceList = sentences(index.text);
+    let cursor = -1;
+    let span = { start: 0, end: 0 };
+    const keyButton = el("button", { type: "button", class: "annotate-keyboard" }, "Highlight with the keyboard");
+    keyButton.setAttribute("aria-describedby", `${noteId}-help`);
+    const keyHelp = el("p", { id: `${noteId}-help`, class: "annotate-help" },
+      "Arrow keys move sentence by sentence; Shift+Arrow grows or shrinks by a word; Enter opens the palette; Escape stops.");
+    root.setAttribute("tabindex", "-1");
+
+    function showCursor() {
+      root.querySelectorAll(".annotate-cursor").forEach((m) => m.classList.remove("annotate-cursor"));
+      clearPreview();
+      preview(span.start, span.end);
+      live.textContent = index.text.slice(index.table[span.start], index.table[span.end]);
+    }
+    /** @type {Range | null} */
+    let previewRange = null;
+    function clearPreview() {
+      const sel = window.getSelection();
+      if (sel && previewRange) sel.removeAllRanges();
+      previewRange = null;
+    }
+    /** @param {number} start @param {number} end */
+    function preview(start, end) {
+      const range = rangeOf(start, end);
+      const sel = window.getSelection();
+      if (!range || !sel) return;
+      sel.removeAllRanges();
+      sel.addRange(range);
+      previewRange = range;
+      const rect = range.getBoundingClientRect();
+      if (rect.top < 0 || rect.bottom > window.innerHeight) {
+        window.scrollBy({ top: rect.top - window.innerHeight / 3 });
+      }
+    }
+    /** @param {number} start @param {number} end @returns {Range | null} */
+    function rangeOf(start, end) {
+      const s16 = index.table[start], e16 = index.table[end];
+      /** @type {[Text, number] | null} */ let a = null;
+      /** @type {[Text, number] | null} */ let b = null;
+      for (const { node, map } of index.nodes) {
+        if (!a) for (let i = 0; i < map.length; i++) if (map[i] >= s16 && i < node.data.length && !/\s/.test(node.data[i])) { a = [node, i]; break; }
+        for (let i = map.length - 1; i >= 0; i--) if (map[i] <= e16 && i > 0 && map[i - 1] < e16) { b = [node, i]; break; }
+        if (a && map[0] >= e16) break;
+      }
+      if (!a || !b) return null;
+      const range = document.createRange();
+      range.setStart(a[0], a[1]);
+      range.setEnd(b[0], b[1]);
+      return range;
+    }
+    /** @param {number} pos @param {number} dir */
+    function wordEdge(pos, dir) {
+      const u = index.table[pos];
+      const rest = dir > 0 ? index.text.slice(u) : index.text.slice(0, u);
+      const m = dir > 0 ? /^\s*\S+/u.exec(rest) : /\S+\s*$/u.exec(rest);
+      if (!m) return pos;
+      return codePointAt(index.table, dir > 0 ? u + m[0].length : u - m[0].length);
+    }
+    function keyMode() {
+      if (!sentenceList.length) return;
+      cursor = Math.max(0, cursor);
+      span = { ...sentenceList[cursor] };
+      root.classList.add("annotate-keyboard-mode");
+      root.focus();
+      showCursor();
+    }
+    keyButton.addEventListener("click", keyMode);
+    root.addEventListener("keydown", (event) => {
+      if (!root.classList.contains("annotate-keyboard-mode")) return;
+      const key = event.key;
+      if (key === "ArrowDown" || key === "ArrowRight" || key === "ArrowUp" || key === "ArrowLeft") {
+        event.preventDefault();
+        const dir = key === "ArrowDown" || key === "ArrowRight" ? 1 : -1;
+        if (event.shiftKey) {
+          const end = wordEdge(span.end, dir);
+          if (end > span.start) span.end = end;
+        } else {
+          cursor = Math.min(sentenceList.length - 1, Math.max(0, cursor + dir));
+          span = { ...sentenceList[cursor] };
+        }
+        showCursor();
+      } else if (key === "Enter") {
+        event.preventDefault();
+        const range = rangeOf(span.start, span.end);
+        clearPreview();
+        root.classList.remove("annotate-keyboard-mode");
+        openPalette(span.start, span.end, null, range ? range.getBoundingClientRect() : null);
+      } else if (key === "Escape") {
+        clearPreview();
+        root.classList.remove("annotate-keyboard-mode");
+        keyButton.focus();
+      }
+    });
+
+    // -- The side panel.
+    panel.classList.add("annotate-panel");
+    const toolbar = el("div", { class: "annotate-toolbar" });
+    const editorToggle = /** @type {HTMLInputElement} */ (el("input", { type: "checkbox", id: `${noteId}-editor` }));
+    editorToggle.checked = options.editorClaims !== false;
+    const editorLabel = el("label", { for: `${noteId}-editor` }, " Show editor-marked claims");
+    editorLabel.prepend(editorToggle);
+    editorToggle.addEventListener("change", () => {
+      root.classList.toggle("annotate-hide-editor", !editorToggle.checked);
+    });
+    toolbar.append(keyButton, editorLabel);
+    const heading = el("h2", { class: "annotate-panel-heading" }, "Your highlights");
+    const list = el("ul", { class: "annotate-list" });
+    const orphanHeading = el("h3", { class: "annotate-orphan-heading", hidden: "" }, "Not found in this text");
+    const orphanHelp = el("p", { class: "annotate-help", hidden: "" },
+      "The words these notes were written on are not in the text any more. They are kept; select the right words and choose Re-attach, or delete them.");
+    const orphans = el("ul", { class: "annotate-list annotate-orphans" });
+    const undo = el("div", { class: "annotate-undo", role: "status" });
+    panel.append(toolbar, keyHelp, heading, undo, list, orphanHeading, orphanHelp, orphans);
+    if (options.extraPanel) options.extraPanel(panel);
+
+    /** @param {Highlight} h */
+    function item(h) {
+      const li = el("li", { class: "annotate-item" });
+      const t = h.claimType ? types[h.claimType] : null;
+      const open = el("button", { type: "button", class: "annotate-item-open" });
+      if (t) open.appendChild(el("span", { class: `annotate-badge annotate-type--${t.key}` }, `${t.symbol} ${t.label}`));
+      const st = h.status ? statuses[h.status] : null;
+      if (st) open.appendChild(el("span", { class: `annotate-status annotate-status--${st.key}` }, ` ${st.symbol} ${st.label}`));
+      open.appendChild(el("span", { class: "annotate-item-quote" }, `“${h.exact}”`));
+      if (h.note) open.appendChild(el("span", { class: "annotate-item-note" }, h.note));
+      if (h.creator) open.appendChild(el("span", { class: "annotate-item-creator" }, h.creator));
+      open.setAttribute("aria-label", `Edit highlight: ${t ? t.label + ", " : ""}${h.exact.slice(0, 80)}`);
+      li.appendChild(open);
+      if (h.orphan) {
+        open.addEventListener("click", () => { /* orphans have no place to open */ });
+        const again = el("button", { type: "button", class: "annotate-reattach" }, "Re-attach to selection");
+        again.addEventListener("click", () => {
+          const sel = window.getSelection();
+          if (!sel || sel.isCollapsed || !sel.rangeCount || !options.onReattach) return;
+          const r = sel.getRangeAt(0);
+          const s = offsetOf(index, r.startContainer, r.startOffset);
+          const e = offsetOf(index, r.endContainer, r.endOffset);
+          if (s !== null && e !== null && e > s) options.onReattach(h.id, s, e);
+        });
+        const drop = el("button", { type: "button", class: "annotate-delete" }, "Delete");
+        drop.addEventListener("click", () => remove(h.id));
+        li.append(again, drop);
+      } else {
+        open.addEventListener("click", () => {
+          const mark = root.querySelector(`mark[data-annotate-ids~="${CSS.escape(h.id)}"]`);
+          if (mark) mark.scrollIntoView({ block: "center" });
+          openPalette(h.start, h.end, h, mark ? mark.getBoundingClientRect() : null);
+        });
+      }
+      return li;
+    }
+
+    function renderPanel() {
+      const placed = highlights.filter((h) => !h.orphan).sort((a, b) => a.start - b.start || a.end - b.end);
+      const lost = highlights.filter((h) => h.orphan);
+      list.replaceChildren(...placed.map(item));
+      if (!placed.length) list.appendChild(el("li", { class: "annotate-empty" }, "No highlights yet. Select words in the article to add one."));
+      orphans.replaceChildren(...lost.map(item));
+      orphanHeading.hidden = orphanHelp.hidden = !lost.length;
+      undo.replaceChildren();
+      if (lastDeleted) {
+        const back = lastDeleted;
+        const button = el("button", { type: "button", class: "annotate-undo-button" }, "Undo delete");
+        button.addEventListener("click", () => {
+          lastDeleted = null;
+          options.onRestore(back);
+        });
+        undo.append(el("span", {}, "Highlight deleted. "), button);
+      }
+    }
+
+    /** @param {string[]} ids */
+    function classOf(ids) {
+      const top = highlights.find((h) => h.id === ids[ids.length - 1]);
+      const kind = top && top.claimType ? top.claimType : "none";
+      return `annotate-hl annotate-type--${kind}${ids.length > 1 ? " annotate-hl-overlap" : ""}`;
+    }
+
+    /** Paint `list` (replacing what was painted) and list it in the panel. @param {Highlight[]} next */
+    function setHighlights(next) {
+      highlights = next.slice();
+      unpaint(root);
+      index = indexText(blocks, options.skip);
+      paint(index, highlights, classOf);
+      index = indexText(blocks, options.skip);
+      root.querySelectorAll("mark[data-annotate-ids]").forEach((m) => {
+        m.setAttribute("tabindex", "0");
+        m.setAttribute("role", "button");
+        const ids = (m.getAttribute("data-annotate-ids") || "").split(" ");
+        const labels = ids.map((id) => {
+          const h = highlights.find((x) => x.id === id);
+          return h && h.claimType ? types[h.claimType].label : "Highlight";
+        });
+        m.setAttribute("aria-label", `${labels.join(" and ")}: ${m.textContent}`);
+      });
+      if (lastDeleted && highlights.some((h) => lastDeleted && h.id === lastDeleted.id)) lastDeleted = null;
+      renderPanel();
+    }
+
+    root.addEventListener("keydown", (event) => {
+      const target = /** @type {Element} */ (event.target);
+      if (event.key === "Enter" && target.matches && target.matches("mark[data-annotate-ids]")) {
+        event.preventDefault();
+        openMark(target);
+      }
+    });
+
+    return {
+      setHighlights,
+      /** The article text the offsets count in. */
+      text: () => index.text,
+      /** Open the palette over a span (tests and hosts use it). */
+      open: (/** @type {number} */ start, /** @type {number} */ end) => openPalette(start, end, null, null),
+      destroy() {
+        unpaint(root);
+        palette.remove();
+        panel.replaceChildren();
+        live.remove();
+        root.classList.remove("annotate-root", "annotate-keyboard-mode", "annotate-hide-editor");
+      },
+    };
+  }
+
+  return { createAnnotator, indexText, unitsByCodePoint, codePointAt, sentences, paint, unpaint };
+})();
+
+if (typeof window !== "undefined") {
+  /** @type {any} */ (window).AnnotateUI = AnnotateUI;
+}
