@@ -104,3 +104,22 @@ def test_chapter_without_article_is_refused(tmp_path: Path, content: str, reason
 def test_missing_file_is_refused_with_its_name(tmp_path: Path) -> None:
     with pytest.raises(ArticleError, match=r"nope\.md"):
         load_article(tmp_path / "nope.md")
+
+
+def test_editor_claims_are_located_in_the_text(tmp_path: Path) -> None:
+    art = load_article(write_book(tmp_path))
+    assert [(c.id, c.type) for c in art.claims] == [("a", "factual")]
+    claim = art.claims[0]
+    assert art.text[claim.start : claim.end] == "with nested role"
+
+
+def test_seed_chapter_claims_match_their_words() -> None:
+    source = (ROOT / "chapters" / "article.md").read_text(encoding="utf-8")
+    art = load_article(ROOT / "chapters" / "article.md")
+    assert len(art.claims) >= 8
+    for claim in art.claims:
+        words = art.text[claim.start : claim.end]
+        assert f"<{claim.id}:{claim.type}>" in source
+        # The words sit right before the claim's target in the source (markup aside).
+        head = source.split(f"<{claim.id}:{claim.type}>")[0]
+        assert words.split()[-1].strip("“”,") in head[-120:]

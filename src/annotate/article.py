@@ -29,6 +29,7 @@ __all__ = [
     "Article",
     "ArticleError",
     "Block",
+    "EditorClaim",
     "book_root",
     "find_chapter",
     "load_article",
@@ -41,6 +42,10 @@ BlockKind = Literal["headline", "dek", "paragraph"]
 _EXPLICIT_TITLE = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 _DIRECTIVE_OPTION = re.compile(r"^:[\w-]+:.*$")
 _SPACE = re.compile(r"\s+")
+_CLAIM_TARGET = re.compile(r"^(?P<id>[A-Za-z0-9][\w-]*):(?P<type>[\w-]+)$")
+# Private-use characters bracket editor-marked claims while the text is built,
+# so their offsets survive whitespace folding; they never reach Article.text.
+_OPEN, _CLOSE = "\ue000", "\ue001"
 _CHAPTER_SUFFIXES = (".md", ".ipynb")
 
 
@@ -58,6 +63,16 @@ class Block:
 
 
 @dataclass(frozen=True)
+class EditorClaim:
+    """A claim the editor marked with ``{claim}``: ``text[start:end]`` are its words."""
+
+    id: str
+    type: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Article:
     """A chapter's article: the text positions count in, and its IRI."""
 
@@ -66,6 +81,7 @@ class Article:
     title: str
     text: str
     blocks: tuple[Block, ...]
+    claims: tuple[EditorClaim, ...] = ()
 
     def block_text(self, block: Block) -> str:
         """The words of one block."""
@@ -140,7 +156,11 @@ def _shown(children: list[Token]) -> str:
         elif tok.type == "myst_role":
             match = _EXPLICIT_TITLE.match(tok.content)
             inner = match.group("title") if match else tok.content
-            out.append(_inline_text(inner))
+            shown = _inline_text(inner)
+            claim = _CLAIM_TARGET.match(match.group("target")) if match else None
+            if tok.meta.get("name") == "claim" and claim:
+                shown = f"{_OPEN}{claim['id']}:{claim['type']}{_CLOSE}{shown}{_CLOSE}"
+            out.append(shown)
         elif tok.children:
             out.append(_shown(tok.children))
     return "".join(out)
@@ -210,9 +230,9 @@ def load_article(path: str | Path) -> Article:
         raise ArticleError(f"{path}: the {{article}} directive holds no paragraph")
     kinds: list[BlockKind] = ["headline"]
     kinds += ["dek" if i == 0 and not no_dek else "paragraph" for i in range(len(paragraphs))]
-    pieces = [headline, *paragraphs]
+    text, claims = _take_claims("\n\n".join([headline, *paragraphs]))
     blocks, start = [], 0
-    for kind, piece in zip(kinds, pieces, strict=True):
+    for kind, piece in zip(kinds, text.split("\n\n"), strict=True):
         blocks.append(Block(kind, start, start + len(piece)))
         start += len(piece) + 2
     root = book_root(path.parent) or path.parent.resolve()
@@ -220,10 +240,32 @@ def load_article(path: str | Path) -> Article:
     return Article(
         path=path,
         source=source_iri(_book_id(root), docname),
-        title=headline,
-        text="\n\n".join(pieces),
+        title=text[: blocks[0].end],
+        text=text,
         blocks=tuple(blocks),
+        claims=claims,
     )
+
+
+def _take_claims(marked: str) -> tuple[str, tuple[EditorClaim, ...]]:
+    """Strip the claim brackets from ``marked``, noting where each claim's words are."""
+    out: list[str] = []
+    found: list[EditorClaim] = []
+    open_claims: list[tuple[str, str, int]] = []
+    length = 0
+    pos = 0
+    for match in re.finditer(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}|{_CLOSE}", marked):
+        out.append(marked[pos : match.start()])
+        length += match.start() - pos
+        pos = match.end()
+        if match.group(1) is not None:
+            claim_id, _, kind = match.group(1).partition(":")
+            open_claims.append((claim_id, kind, length))
+        elif open_claims:
+            claim_id, kind, start = open_claims.pop()
+            found.append(EditorClaim(claim_id, kind, start, length))
+    out.append(marked[pos:])
+    return "".join(out), tuple(sorted(found, key=lambda c: (c.start, c.end)))
 
 
 def _is_article(info: str) -> bool:
