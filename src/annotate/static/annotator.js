@@ -570,6 +570,11 @@ var AnnotateUI = (function () {
 
     return {
       setHighlights,
+      /** Re-read the text after the host changed the DOM (e.g. painted its own marks). */
+      reindex() {
+        index = indexText(blocks, options.skip);
+        sentenceList = sentences(index.text);
+      },
       /** The article text the offsets count in. */
       text: () => index.text,
       /** Open the palette over a span (tests and hosts use it). */

@@ -1,0 +1,119 @@
+// @ts-check
+// The Jupyter widget's host for the shared highlighter (annotator.js, which the
+// Python side prepends to this file to make the widget's ES module).
+/* global AnnotateUI */
+
+/**
+ * @typedef {{kind: string, start: number, end: number}} Block
+ * @typedef {{id: string, type: string, start: number, end: number}} EditorClaim
+ */
+
+/** @param {{model: any, el: HTMLElement}} ctx */
+function render({ model, el }) {
+  const shell = document.createElement("div");
+  shell.className = "annotate-widget";
+  const article = document.createElement("article");
+  article.className = "annotate-widget-article";
+  article.setAttribute("aria-label", "Article");
+  const panel = document.createElement("aside");
+  panel.className = "annotate-widget-panel";
+  panel.setAttribute("aria-label", "Highlights and notes");
+  const error = document.createElement("p");
+  error.className = "annotate-widget-error";
+  error.setAttribute("role", "alert");
+  shell.append(article, panel);
+  el.replaceChildren(shell, error);
+
+  /** @type {Element[]} */
+  let blocks = [];
+  /** @type {any} */
+  let ui = null;
+
+  function build() {
+    if (ui) ui.destroy();
+    const text = /** @type {string} */ (model.get("text"));
+    const chars = Array.from(text); // code points, as the offsets count
+    /** @type {Block[]} */
+    const layout = model.get("blocks");
+    article.replaceChildren();
+    blocks = layout.map((b) => {
+      const node = document.createElement(b.kind === "headline" ? "h2" : "p");
+      node.className = `annotate-widget-${b.kind}`;
+      node.textContent = chars.slice(b.start, b.end).join("");
+      article.appendChild(node);
+      return node;
+    });
+    ui = AnnotateUI.createAnnotator({
+      root: article,
+      blocks,
+      panel,
+      vocabulary: model.get("vocabulary"),
+      editorClaims: model.get("show_editor_claims"),
+      onCreate: (/** @type {any} */ draft) => send({ action: "create", draft }),
+      onUpdate: (/** @type {string} */ id, /** @type {any} */ draft) => send({ action: "update", id, draft }),
+      onDelete: (/** @type {string} */ id) => send({ action: "delete", id }),
+      onRestore: (/** @type {any} */ highlight) => send({ action: "restore", highlight }),
+      onReattach: (/** @type {string} */ id, /** @type {number} */ start, /** @type {number} */ end) =>
+        send({ action: "reattach", id, start, end }),
+    });
+    article.classList.toggle("annotate-hide-editor", !model.get("show_editor_claims"));
+    paint();
+  }
+
+  /** @param {object} message */
+  function send(message) {
+    error.textContent = "";
+    model.send(message);
+  }
+
+  // Editor-marked claims are painted as their own layer, under the reader's marks.
+  function paintEditorClaims() {
+    article.querySelectorAll("mark.annotate-claim").forEach((m) => {
+      m.replaceWith(document.createTextNode(m.textContent || ""));
+    });
+    blocks.forEach((b) => b.normalize());
+  }
+
+  function paint() {
+    if (!ui) return;
+    paintEditorClaims();
+    const claims = /** @type {EditorClaim[]} */ (model.get("editor_claims"));
+    const readers = /** @type {any[]} */ (model.get("highlights"));
+    const editor = claims.map((c) => ({
+      id: `editor:${c.id}`, start: c.start, end: c.end, exact: "", claimType: c.type,
+      status: null, note: "", editor: true,
+    }));
+    ui.setHighlights(readers);
+    // Editor claims are shown as an outline style so reader highlights stay on top.
+    if (model.get("show_editor_claims") && editor.length) {
+      const index = AnnotateUI.indexText(blocks);
+      AnnotateUI.paint(index, editor, (/** @type {string[]} */ ids) => {
+        const c = claims.find((x) => `editor:${x.id}` === ids[ids.length - 1]);
+        return `annotate-claim annotate-type--${c ? c.type : "none"}`;
+      });
+      article.querySelectorAll("mark.annotate-claim").forEach((m) => {
+        m.removeAttribute("data-annotate-ids");
+        m.setAttribute("title", "Editor-marked claim");
+      });
+      ui.reindex();
+    }
+  }
+
+  model.on("change:highlights", paint);
+  model.on("change:editor_claims", paint);
+  model.on("change:show_editor_claims", () => {
+    article.classList.toggle("annotate-hide-editor", !model.get("show_editor_claims"));
+    paint();
+  });
+  model.on("change:text", build);
+  model.on("change:blocks", build);
+  model.on("msg:custom", (/** @type {any} */ msg) => {
+    if (msg && msg.error) error.textContent = String(msg.error);
+  });
+  build();
+  return () => {
+    if (ui) ui.destroy();
+  };
+}
+
+export default { render };
