@@ -409,7 +409,8 @@ def chapter_markdown(article: SourceArticle, slug: str, seed: str) -> tuple[str,
 
     ``seed`` is the seed copy's path from the book's folder.
     """
-    out = [_ACCEPT_HELP, f"# {escape_markdown(article.headline, heading=True)}\n"]
+    headline = _ASCII_SPACE.sub(" ", article.headline).strip(" ")
+    out = [_ACCEPT_HELP, f"# {escape_markdown(headline, heading=True)}\n"]
     out.append(
         ":::{admonition} About this article\n:class: tip\n\n"
         f"The article below is reproduced word for word from the source file `{seed}`,\n"
@@ -418,7 +419,9 @@ def chapter_markdown(article: SourceArticle, slug: str, seed: str) -> tuple[str,
     options = f":seed: {seed}\n" + ("" if article.dek is not None else ":no-dek:\n")
     body = []
     total = 0
-    for n, paragraph in enumerate(article.blocks, start=1):
+    for n, block in enumerate(article.blocks, start=1):
+        # Leading spaces would make code; line breaks could start a list or heading.
+        paragraph = _ASCII_SPACE.sub(" ", block).strip(" ")
         pieces = _escaped_chars(paragraph)
         body.append("".join(pieces) + "\n")
         lines = []
@@ -429,7 +432,8 @@ def chapter_markdown(article: SourceArticle, slug: str, seed: str) -> tuple[str,
             # Blank lines around the comments keep the paragraphs apart and whole.
             body.append("".join(lines))
             total += len(lines)
-    out.append("::::{article}\n" + options + "\n" + "\n".join(body) + "::::\n")
+    end = "\n" if lines else ""
+    out.append("::::{article}\n" + options + "\n" + "\n".join(body) + end + "::::\n")
     return "\n".join(out), total
 
 
@@ -608,9 +612,13 @@ def slugify(title: str) -> str:
 
 
 def _commit(files: list[tuple[Path, bytes, Path | None]]) -> None:
-    """Write each file to a temporary sibling, then rename them all into place."""
+    """Write each file to a temporary sibling, then rename them all into place.
+
+    If any step fails, files already renamed get their old contents back (or go).
+    """
     made: list[Path] = []
     temps: list[tuple[Path, Path]] = []
+    previous: list[tuple[Path, bytes | None]] = []
     try:
         for target, data, mode_from in files:
             if not target.parent.is_dir():
@@ -624,8 +632,15 @@ def _commit(files: list[tuple[Path, bytes, Path | None]]) -> None:
             if mode_from is not None:
                 shutil.copymode(mode_from, tmp)
         for tmp, target in temps:
+            old = target.read_bytes() if target.is_file() else None
             os.replace(tmp, target)
+            previous.append((target, old))
     except OSError as err:
+        for target, old in reversed(previous):
+            if old is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.write_bytes(old)
         for tmp, _ in temps:
             tmp.unlink(missing_ok=True)
         for folder in reversed(made):
