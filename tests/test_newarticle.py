@@ -483,6 +483,15 @@ def test_taken_toc_entry_and_seed_are_refused(
     toc.write_text(toc.read_text(encoding="utf-8") + "      - file: chapters/ghost\n", "utf-8")
     err = refused(book, capsys, HARBOR, "--title", "Ghost", "--slug", "ghost")
     assert "_toc.yml: already lists chapters/ghost" in err
+    (book / "chapters" / "nb.ipynb").write_text("{}", encoding="utf-8")
+    err = refused(book, capsys, HARBOR, "--title", "Nb", "--slug", "nb", "--force")
+    assert "chapters/nb.ipynb: already exists" in err
+
+
+def test_root_page_cannot_be_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = make_book(tmp_path)
+    err = refused(book, capsys, HARBOR, "--title", "Intro", "--slug", "intro", "--force")
+    assert "_toc.yml: chapters/intro is the book's root page" in err
 
 
 def test_title_without_ascii_needs_a_slug(

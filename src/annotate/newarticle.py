@@ -48,7 +48,7 @@ __all__ = [
     "suggest_claims",
 ]
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _ANY_SPACE = re.compile(r"\s+")
 # Lines no longer than this may be hard-wrapped prose; a longer one never is.
@@ -57,7 +57,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”\u2019)]*$")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'()]{1,40} [\u2014\u2013-]{1,2} ")
 _DEK_MAX = 200
 # Markdown/MyST reads these anywhere in a line; a backslash makes each literal.
-_INLINE_SPECIAL = frozenset("\\*_`[]<>|{}$")
+_INLINE_SPECIAL = frozenset("\\*_`[]<>|{}$~")
 # ... and these only where a line starts (headings, lists, quotes, comments, fences,
 # definition lists, targets, block breaks, setext underlines).
 _LINE_START_SPECIAL = frozenset("#>-+=%:~(")
@@ -69,7 +69,7 @@ _ACCEPT_HELP = """\
 % Imported with `annotate new-article`. The `% suggest` lines under a paragraph are
 % claims the kit proposes; readers never see them. To accept one, wrap the same words
 % in the paragraph with the role shown, e.g. {claim}`according to officials <ID:attribution>`,
-% add a {claim-explanation} with that ID (see chapters/claims.md), and delete the line.
+% add a {claim-explanation} with that ID (here or on the claims page), and delete the line.
 % If the article's first paragraph is not a dek (a one-sentence summary), add `:no-dek:`
 % under `:seed:`; if it is, remove `:no-dek:`.
 """
@@ -671,8 +671,11 @@ def new_article(
                 f"{book / name}: not found; run in the book's folder or pass --book"
             )
     data, article = _read_source(source)
+    title = " ".join(title.split())
+    if not title:
+        raise NewArticleError(f"{source}: the title is empty")
     slug = slug or slugify(title)
-    if not SLUG.match(slug):
+    if not _SLUG.match(slug):
         raise NewArticleError(f"{source}: cannot make a slug from title {title!r}; pass --slug")
     suffix = source.suffix.lower() if _SUFFIX.match(source.suffix) else ".txt"
     toc_path = book / "_toc.yml"
@@ -684,9 +687,17 @@ def new_article(
     entries = _entry_files(toc)
     chapter = book / "chapters" / f"{slug}.md"
     seed = book / "seeds" / f"{slug}{suffix}"
+    root = yaml.safe_load(toc).get("root")
+    if isinstance(root, str) and root.removesuffix(".md") == docname:
+        raise NewArticleError(
+            f"{toc_path}: {docname} is the book's root page; choose another --slug"
+        )
+    for other in (".ipynb", ".rst"):
+        # Replacing it with a .md would give two sources one docname, even with --force.
+        if (book / "chapters" / f"{slug}{other}").exists():
+            raise NewArticleError(f"{book / 'chapters' / slug}{other}: already exists")
     if not force:
-        taken = [book / "chapters" / f"{slug}{s}" for s in (".md", ".ipynb", ".rst")] + [seed]
-        for path in taken:
+        for path in (chapter, seed):
             if path.exists():
                 raise NewArticleError(f"{path}: already exists; pass --force to replace it")
         if docname in entries:
@@ -724,7 +735,7 @@ def _title(value: str) -> str:
 
 
 def _slug(value: str) -> str:
-    if not SLUG.match(value):
+    if not _SLUG.match(value):
         raise argparse.ArgumentTypeError(
             f"{value!r} is not a slug: use lowercase letters, digits and hyphens"
         )
