@@ -8,7 +8,8 @@ Load it from a Jupyter Book's ``_config.yml``::
         annotate_book_id: my-book   # names the book in every annotation's source IRI
 
 MyST it adds: ``{article}`` (the article's dek and paragraphs), the
-``{claim}`words <id:type>``` role, ``{claim-explanation} id`` and ``{claim-index}``.
+``{claim}`words <id:type>``` role, ``{claim-explanation} id``, ``{claim-index}``,
+``{claim-vocabulary}`` and ``{open-in-jupyter}``.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ __all__ = ["setup"]
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension (Sphinx calls this)."""
-    from . import assets, claims, glossary, pages
+    from . import assets, claims, glossary, launch, pages
 
     app.add_config_value("annotate_book_id", "book", "env", types=[str])
     pages.setup(app)
     claims.setup(app)
     glossary.setup(app)
     assets.setup(app)
+    launch.setup(app)
     from .. import __version__
 
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
