@@ -1,3 +1,57 @@
-"""annotate: read a news article closely and annotate it in class."""
+"""annotate: read a news article closely and annotate it in class.
+
+>>> import annotate
+>>> article = annotate.load_article("chapters/article.md")        # doctest: +SKIP
+>>> spans = annotate.describe(article.text, 0, 12)                 # doctest: +SKIP
+>>> annotate.anchor(article.text, spans)                           # doctest: +SKIP
+(0, 12)
+"""
+
+from .anchoring import anchor, describe, locate
+from .article import Article, ArticleError, load_article
+from .exchange import ExchangeError, collection, read_annotations
+from .model import Annotation, AnnotationError, reader_name
+from .store import Store, StoreError, default_store_path
+from .vocabulary import CLAIM_TYPES, STATUSES, ClaimType, Status, claim_type, status
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "CLAIM_TYPES",
+    "STATUSES",
+    "Annotation",
+    "AnnotationError",
+    "Article",
+    "ArticleError",
+    "ClaimHighlighter",
+    "ClaimType",
+    "ExchangeError",
+    "ReaderNotes",
+    "Status",
+    "Store",
+    "StoreError",
+    "anchor",
+    "claim_type",
+    "collection",
+    "default_store_path",
+    "describe",
+    "load_article",
+    "locate",
+    "read_annotations",
+    "reader_name",
+    "status",
+]
+
+
+def __getattr__(name: str) -> object:
+    # The widgets import anywidget/ipywidgets: load them only when asked for, so
+    # the command line and the Sphinx extension start fast.
+    if name == "ClaimHighlighter":
+        from .widget import ClaimHighlighter
+
+        return ClaimHighlighter
+    if name == "ReaderNotes":
+        from .notes import ReaderNotes
+
+        return ReaderNotes
+    raise AttributeError(f"module 'annotate' has no attribute {name!r}")

@@ -1,0 +1,179 @@
+"""Find an annotation's words again, or say they are gone: precision first.
+
+Order: the position selector while its text still equals the quote; the exact
+quote, told apart from its other occurrences by prefix/suffix; an approximate
+match (the text was edited); else ``None``, an orphan. Unlike Hypothesis's
+matcher, which has no minimum score (hypothesis/client#7571), every candidate
+must clear a threshold on the quote *and* on its context, so a note never
+lands on look-alike words elsewhere. Short quotes need context support.
+
+>>> text = "China said no. Later, China said yes."
+>>> sel = describe(text, 22, 27)
+>>> anchor("Today: " + text, sel)
+(29, 34)
+>>> anchor("Nothing like it here.", sel) is None
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+__all__ = [
+    "CONTEXT_CHARS",
+    "Located",
+    "anchor",
+    "describe",
+    "locate",
+]
+
+CONTEXT_CHARS = 32
+# A quote this long that occurs once is taken without asking its context.
+_LONG_QUOTE = 16
+# Similarity (0-1) a candidate's own words must keep to the quote.
+_QUOTE_MIN = 0.75
+# Similarity (0-1) the words around a candidate must keep to prefix/suffix.
+_CONTEXT_MIN = 0.5
+# A short quote's best occurrence must beat the next by this much context.
+_MARGIN = 0.1
+
+How = Literal["exact", "moved", "fuzzy"]
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where the words are now, and how they were found."""
+
+    start: int
+    end: int
+    how: How
+
+
+def describe(text: str, start: int, end: int) -> list[dict[str, Any]]:
+    """The selectors for ``text[start:end]`` (offsets in code points).
+
+    >>> describe("abcdef", 2, 4)[0]
+    {'type': 'TextQuoteSelector', 'exact': 'cd', 'prefix': 'ab', 'suffix': 'ef'}
+    """
+    if not 0 <= start < end <= len(text):
+        raise ValueError(f"span {start}-{end} is outside the text (0-{len(text)})")
+    return [
+        {
+            "type": "TextQuoteSelector",
+            "exact": text[start:end],
+            "prefix": text[max(0, start - CONTEXT_CHARS) : start],
+            "suffix": text[end : end + CONTEXT_CHARS],
+        },
+        {"type": "TextPositionSelector", "start": start, "end": end},
+    ]
+
+
+def anchor(text: str, selectors: list[dict[str, Any]]) -> tuple[int, int] | None:
+    """Where the span is now in ``text``, or ``None`` when it cannot be found safely."""
+    found = locate(text, selectors)
+    return None if found is None else (found.start, found.end)
+
+
+def locate(text: str, selectors: list[dict[str, Any]]) -> Located | None:
+    """Like :func:`anchor`, also saying whether the words moved or were edited."""
+    quote = next((s for s in selectors if s.get("type") == "TextQuoteSelector"), None)
+    if quote is None or not quote.get("exact"):
+        return None
+    exact: str = quote["exact"]
+    prefix: str = quote.get("prefix") or ""
+    suffix: str = quote.get("suffix") or ""
+    pos = next((s for s in selectors if s.get("type") == "TextPositionSelector"), None)
+    hint = int(pos["start"]) if pos else None
+
+    if pos is not None and text[pos["start"] : pos["end"]] == exact:
+        start = int(pos["start"])
+        if (
+            len(exact) >= _LONG_QUOTE
+            or _context(text, start, start + len(exact), prefix, suffix) >= _CONTEXT_MIN
+        ):
+            return Located(start, start + len(exact), "exact")
+
+    found = _exact(text, exact, prefix, suffix, hint)
+    if found is not None:
+        how: How = "exact" if found == hint else "moved"
+        return Located(found, found + len(exact), how)
+    return _fuzzy(text, exact, prefix, suffix)
+
+
+def _similarity(a: str, b: str) -> float:
+    return float(Indel.normalized_similarity(a, b))
+
+
+def _context(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
+    """How well the words around ``text[start:end]`` match the stored context."""
+    scores = []
+    if prefix:
+        scores.append(_similarity(prefix, text[max(0, start - len(prefix)) : start]))
+    if suffix:
+        scores.append(_similarity(suffix, text[end : end + len(suffix)]))
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def _exact(text: str, exact: str, prefix: str, suffix: str, hint: int | None) -> int | None:
+    starts = []
+    at = text.find(exact)
+    while at != -1:
+        starts.append(at)
+        at = text.find(exact, at + 1)
+    if not starts:
+        return None
+    scored = sorted(
+        ((_context(text, s, s + len(exact), prefix, suffix), s) for s in starts), reverse=True
+    )
+    best_score, best = scored[0]
+    if len(starts) == 1:
+        if len(exact) >= _LONG_QUOTE or best_score >= _CONTEXT_MIN:
+            return best
+        return None
+    runner_up = scored[1][0]
+    if best_score >= _CONTEXT_MIN and best_score - runner_up >= _MARGIN:
+        return best
+    if best_score >= _CONTEXT_MIN and best_score == runner_up and hint is not None:
+        # Same context twice (repeated passage): the one nearest the old position.
+        tied = [s for score, s in scored if score == best_score]
+        return min(tied, key=lambda s: abs(s - hint))
+    return None
+
+
+def _fuzzy(text: str, exact: str, prefix: str, suffix: str) -> Located | None:
+    """Edited words: find the passage by its context and quote, then check both."""
+    if not text:
+        return None
+    needle = prefix + exact + suffix
+    region = fuzz.partial_ratio_alignment(needle, text)
+    if region is None:
+        return None
+    margin = len(exact) // 2 + 1
+    lo = max(0, region.dest_start - margin)
+    hi = min(len(text), region.dest_end + margin)
+    window = text[lo:hi]
+    cutoff = _QUOTE_MIN * 100
+    found = fuzz.partial_ratio_alignment(exact, window, score_cutoff=cutoff)
+    if found is None or found.dest_end <= found.dest_start:
+        return None
+    start, end = lo + found.dest_start, lo + found.dest_end
+    start, end = _trim(text, start, end)
+    if end <= start or _similarity(exact, text[start:end]) < _QUOTE_MIN:
+        return None
+    if (prefix or suffix) and _context(text, start, end, prefix, suffix) < _CONTEXT_MIN:
+        return None
+    if not (prefix or suffix) and len(exact) < _LONG_QUOTE:
+        return None
+    return Located(start, end, "fuzzy")
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

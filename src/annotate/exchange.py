@@ -1,0 +1,253 @@
+"""Annotation files in and out: W3C collections, Hypothesis exports, CSV.
+
+Reading is strict and whole: one bad item refuses the whole file, with an
+``ExchangeError`` naming the file, the item and the reason.
+
+>>> from annotate.model import Annotation
+>>> a = Annotation.new(source="urn:x", text="The cat sat.", start=4, end=7, creator="Ana")
+>>> collection([a])["first"]["items"][0]["target"]["selector"][0]["exact"]
+'cat'
+>>> neutralise("=HYPERLINK(1)")
+"'=HYPERLINK(1)"
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from .model import CONTEXT, Annotation, AnnotationError
+from .vocabulary import CLAIM_TYPES, STATUSES
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "ExchangeError",
+    "collection",
+    "neutralise",
+    "parse_document",
+    "read_annotations",
+    "write_csv",
+]
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_DEPTH = 64
+CSV_COLUMNS = (
+    "id",
+    "creator",
+    "source",
+    "claim type",
+    "status",
+    "quote",
+    "note",
+    "start",
+    "end",
+    "created",
+    "modified",
+    "anchoring",
+)
+
+
+class ExchangeError(ValueError):
+    """A file that cannot be imported; ``str()`` names the file, item and reason."""
+
+    def __init__(self, path: str | Path, reason: str, item: str | None = None) -> None:
+        self.path, self.reason, self.item = str(path), reason, item
+        where = f"{self.path}: {item}: " if item else f"{self.path}: "
+        super().__init__(where + reason)
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of arrays/objects, counted without recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                return deepest
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def read_annotations(path: str | Path) -> list[Annotation]:
+    """Every annotation in the file at ``path``; ``ExchangeError`` if any is bad."""
+    path = Path(path)
+    if not path.exists():
+        raise ExchangeError(path, "no such file")
+    if path.is_dir():
+        raise ExchangeError(path, "is a directory, not a file")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ExchangeError(path, f"is {size} bytes; the limit is 256 MB")
+    if size == 0:
+        raise ExchangeError(path, "is empty")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ExchangeError(path, f"is not UTF-8 text (byte {err.start})") from err
+    except OSError as err:
+        raise ExchangeError(path, f"cannot be read ({err.strerror})") from err
+    return parse_document(text, path)
+
+
+def parse_document(text: str, path: str | Path = "<input>") -> list[Annotation]:
+    """Annotations in a JSON document (any format this kit reads)."""
+    if not text.strip():
+        raise ExchangeError(path, "is empty")
+    if _depth(text) > MAX_DEPTH:
+        raise ExchangeError(path, f"JSON is nested deeper than {MAX_DEPTH} levels")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ExchangeError(path, f"is not JSON ({err.msg} at line {err.lineno})") from err
+    items = _items(data, path)
+    out = []
+    for n, item in enumerate(items, start=1):
+        label = f"item {n}" + (
+            f" ({item['id']})" if isinstance(item, dict) and isinstance(item.get("id"), str) else ""
+        )
+        try:
+            out.append(
+                _from_hypothesis(item) if _is_hypothesis(item) else Annotation.from_w3c(item)
+            )
+        except AnnotationError as err:
+            raise ExchangeError(path, str(err), label) from err
+    return out
+
+
+def _items(data: Any, path: str | Path) -> list[Any]:
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict):
+        raise ExchangeError(path, "holds neither an annotation nor a list of them")
+    kinds = data.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if "AnnotationCollection" in kinds:
+        first = data.get("first")
+        if first is None and data.get("total") == 0:
+            return []
+        if not isinstance(first, dict):
+            raise ExchangeError(path, "AnnotationCollection has no embedded first page")
+        return _items(first, path)
+    if "AnnotationPage" in kinds:
+        items = data.get("items")
+        if not isinstance(items, list):
+            raise ExchangeError(path, "AnnotationPage has no items list")
+        return items
+    if "Annotation" in kinds or _is_hypothesis(data):
+        return [data]
+    if isinstance(data.get("annotations"), list):  # Hypothesis's export file
+        return list(data["annotations"])
+    if isinstance(data.get("rows"), list):  # Hypothesis's search API answer
+        return list(data["rows"])
+    raise ExchangeError(path, "holds neither an annotation nor a list of them")
+
+
+def _is_hypothesis(item: Any) -> bool:
+    return isinstance(item, dict) and "uri" in item and "type" not in item
+
+
+def _from_hypothesis(row: dict[str, Any]) -> Annotation:
+    """A Hypothesis annotation row, in this kit's model."""
+    target = row.get("target")
+    if not isinstance(target, list) or not target or not isinstance(target[0], dict):
+        raise AnnotationError("Hypothesis target must be a list with one object")
+    user = row.get("user", "")
+    if not isinstance(user, str):
+        raise AnnotationError("Hypothesis user must be text")
+    name = user.removeprefix("acct:").split("@", 1)[0]
+    info = row.get("user_info")
+    if isinstance(info, dict) and isinstance(info.get("display_name"), str):
+        name = info["display_name"] or name
+    tags = row.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise AnnotationError("Hypothesis tags must be a list of text")
+    text = row.get("text", "")
+    if not isinstance(text, str):
+        raise AnnotationError("Hypothesis text must be text")
+    body: list[dict[str, Any]] = [
+        {"type": "TextualBody", "purpose": "tagging", "value": t} for t in tags
+    ]
+    if text:
+        body.insert(
+            0,
+            {"type": "TextualBody", "purpose": "commenting", "value": text, "format": "text/plain"},
+        )
+    ident = row.get("id")
+    w3c = {
+        "@context": CONTEXT,
+        "id": f"urn:hypothesis:{ident}" if isinstance(ident, str) and ident else "",
+        "type": "Annotation",
+        "created": row.get("created"),
+        "modified": row.get("updated") or row.get("created"),
+        "creator": {"type": "Person", "name": name or "unknown"},
+        "body": body,
+        "target": {
+            "source": target[0].get("source") or row.get("uri"),
+            "selector": target[0].get("selector", []),
+        },
+    }
+    return Annotation.from_w3c(w3c)
+
+
+def collection(annotations: list[Annotation], label: str | None = None) -> dict[str, Any]:
+    """A W3C AnnotationCollection with its one AnnotationPage embedded."""
+    items = [a.to_w3c() for a in annotations]
+    for item in items:
+        item.pop("@context", None)  # the collection's @context covers them
+    data: dict[str, Any] = {
+        "@context": CONTEXT,
+        "type": "AnnotationCollection",
+        "total": len(items),
+        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+    }
+    if label:
+        data["label"] = label
+    return data
+
+
+def neutralise(cell: str) -> str:
+    """A CSV cell a spreadsheet will show as text, never run as a formula."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def write_csv(annotations: list[Annotation], out: TextIO | None = None) -> str:
+    """One row per annotation; returns the CSV text (also written to ``out``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for a in annotations:
+        row = (
+            a.id,
+            a.creator,
+            a.source,
+            CLAIM_TYPES[a.claim_type].label if a.claim_type else "",
+            STATUSES[a.status].label if a.status else "",
+            a.exact,
+            a.note,
+            str(a.start),
+            str(a.end),
+            a.created,
+            a.modified,
+            "orphaned" if a.orphan else "anchored",
+        )
+        writer.writerow([neutralise(c) for c in row])
+    text = buffer.getvalue()
+    if out is not None:
+        out.write(text)
+    return text

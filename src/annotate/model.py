@@ -1,0 +1,356 @@
+"""``Annotation``: one reader's mark on an article, in the W3C Web Annotation model.
+
+>>> a = Annotation.new(source="urn:annotate:demo:a", text="The cat sat.", start=4, end=7,
+...                    claim_type="factual", note="Which cat?", creator="Ana")
+>>> w3c = a.to_w3c()
+>>> w3c["target"]["selector"][0]["exact"], w3c["body"][1]["value"]
+('cat', 'Factual claim')
+>>> Annotation.from_w3c(w3c) == a
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, NotRequired, TypedDict
+
+from .anchoring import describe
+from .vocabulary import CLAIM_TYPES, STATUSES, claim_type, status
+
+__all__ = [
+    "CONTEXT",
+    "NOTE_LIMIT",
+    "Annotation",
+    "AnnotationError",
+    "W3CAnnotation",
+    "now",
+    "reader_name",
+]
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+NOTE_LIMIT = 100_000  # bytes of UTF-8: a note is a note, not a file
+
+
+class AnnotationError(ValueError):
+    """An annotation that does not follow the model; the message says why."""
+
+
+class TextQuoteSelector(TypedDict):
+    type: Literal["TextQuoteSelector"]
+    exact: str
+    prefix: str
+    suffix: str
+
+
+class TextPositionSelector(TypedDict):
+    type: Literal["TextPositionSelector"]
+    start: int
+    end: int
+
+
+class TextualBody(TypedDict):
+    type: Literal["TextualBody"]
+    value: str
+    purpose: str
+    format: NotRequired[str]
+
+
+class Target(TypedDict):
+    source: str
+    selector: list[TextQuoteSelector | TextPositionSelector]
+
+
+class Agent(TypedDict):
+    type: str
+    name: str
+
+
+W3CAnnotation = TypedDict(
+    "W3CAnnotation",
+    {
+        "@context": str,
+        "id": str,
+        "type": str,
+        "motivation": str,
+        "created": str,
+        "modified": str,
+        "creator": Agent,
+        "body": NotRequired[list[TextualBody]],
+        "target": Target,
+    },
+)
+"""The wire format: what ``Annotation.to_w3c`` writes and ``from_w3c`` reads."""
+
+
+def now() -> str:
+    """The current UTC time as the model writes it: ``2026-11-24T19:14:00.123Z``."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def reader_name(configured: str | None = None) -> str:
+    """Who is annotating: ``configured``, else ``ANNOTATE_READER``, else
+    ``JUPYTERHUB_USER``, else the login name."""
+    for name in (configured, os.environ.get("ANNOTATE_READER"), os.environ.get("JUPYTERHUB_USER")):
+        if name and name.strip():
+            return name.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "reader"
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A highlight, with an optional claim type, status and note.
+
+    ``start``/``end`` count code points in the article text; ``claim_type`` and
+    ``status`` are vocabulary keys. ``tags`` keeps other tags (e.g. Hypothesis's).
+    ``orphan`` is True when the words could not be found in the current text.
+    """
+
+    id: str
+    source: str
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+    creator: str
+    created: str
+    modified: str
+    claim_type: str | None = None
+    status: str | None = None
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    orphan: bool = False
+    motivation: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise AnnotationError(f"start {self.start} and end {self.end} are not a span")
+        if self.claim_type is not None and self.claim_type not in CLAIM_TYPES:
+            raise AnnotationError(f"unknown claim type {self.claim_type!r}")
+        if self.status is not None and self.status not in STATUSES:
+            raise AnnotationError(f"unknown status {self.status!r}")
+        if len(self.note.encode("utf-8")) > NOTE_LIMIT:
+            raise AnnotationError("the note is over 100 KB")
+        if not self.exact:
+            raise AnnotationError("the quote (exact) is empty")
+
+    @classmethod
+    def new(
+        cls,
+        *,
+        source: str,
+        text: str,
+        start: int,
+        end: int,
+        claim_type: str | None = None,
+        status: str | None = None,
+        note: str = "",
+        creator: str | None = None,
+    ) -> Annotation:
+        """A fresh annotation on ``text[start:end]``, selectors described from ``text``."""
+        if not 0 <= start < end <= len(text):
+            raise AnnotationError(f"span {start}-{end} is outside the text (0-{len(text)})")
+        quote = describe(text, start, end)[0]
+        stamp = now()
+        return cls(
+            id=f"urn:uuid:{uuid.uuid4()}",
+            source=source,
+            exact=str(quote["exact"]),
+            prefix=str(quote["prefix"]),
+            suffix=str(quote["suffix"]),
+            start=start,
+            end=end,
+            creator=reader_name(creator),
+            created=stamp,
+            modified=stamp,
+            claim_type=claim_type,
+            status=status,
+            note=note,
+        )
+
+    def selectors(self) -> list[dict[str, Any]]:
+        """The target's selectors, as ``annotate.anchor`` takes them."""
+        return [
+            {
+                "type": "TextQuoteSelector",
+                "exact": self.exact,
+                "prefix": self.prefix,
+                "suffix": self.suffix,
+            },
+            {"type": "TextPositionSelector", "start": self.start, "end": self.end},
+        ]
+
+    def touched(self, **changes: Any) -> Annotation:
+        """A copy with ``changes`` and a new ``modified`` time (``created`` kept)."""
+        return replace(self, **changes, modified=now())
+
+    def to_w3c(self) -> dict[str, Any]:
+        """The annotation as W3C Web Annotation JSON."""
+        body: list[dict[str, Any]] = []
+        if self.note:
+            body.append(
+                {
+                    "type": "TextualBody",
+                    "format": "text/plain",
+                    "purpose": "commenting",
+                    "value": self.note,
+                }
+            )
+        if self.claim_type:
+            body.append(
+                {
+                    "type": "TextualBody",
+                    "purpose": "tagging",
+                    "value": CLAIM_TYPES[self.claim_type].label,
+                }
+            )
+        if self.status:
+            body.append(
+                {"type": "TextualBody", "purpose": "tagging", "value": STATUSES[self.status].label}
+            )
+        body += [{"type": "TextualBody", "purpose": "tagging", "value": t} for t in self.tags]
+        data: dict[str, Any] = {
+            "@context": CONTEXT,
+            "id": self.id,
+            "type": "Annotation",
+            "motivation": self.motivation or _motivation(self),
+            "created": self.created,
+            "modified": self.modified,
+            "creator": {"type": "Person", "name": self.creator},
+            "target": {"source": self.source, "selector": self.selectors()},
+        }
+        if body:
+            data["body"] = body
+        return data
+
+    @classmethod
+    def from_w3c(cls, data: Any) -> Annotation:
+        """Parse W3C JSON strictly; ``AnnotationError`` says what is wrong."""
+        if not isinstance(data, dict):
+            raise AnnotationError("an annotation must be a JSON object")
+        kinds = data.get("type")
+        if kinds != "Annotation" and not (isinstance(kinds, list) and "Annotation" in kinds):
+            raise AnnotationError(f"type is {kinds!r}, not 'Annotation'")
+        ident = _text(data, "id")
+        target = data.get("target")
+        if isinstance(target, list) and len(target) == 1:
+            target = target[0]
+        if not isinstance(target, dict):
+            raise AnnotationError("target must be an object with source and selector")
+        source = _text(target, "source")
+        quote, position = _selectors(target.get("selector"))
+        note, kind, state, tags = _bodies(data.get("body", []))
+        creator = data.get("creator", "")
+        if isinstance(creator, list) and creator:
+            creator = creator[0]
+        name = creator.get("name", "") if isinstance(creator, dict) else creator
+        if not isinstance(name, str):
+            raise AnnotationError("creator name must be text")
+        created = data.get("created") or now()
+        modified = data.get("modified") or created
+        if not isinstance(created, str) or not isinstance(modified, str):
+            raise AnnotationError("created and modified must be date-time text")
+        start, end = position if position else (0, len(quote["exact"]))
+        motivation = data.get("motivation", "")
+        return cls(
+            id=ident,
+            source=source,
+            exact=quote["exact"],
+            prefix=quote["prefix"],
+            suffix=quote["suffix"],
+            start=start,
+            end=end,
+            creator=name or "unknown",
+            created=created,
+            modified=modified,
+            claim_type=kind,
+            status=state,
+            note=note,
+            tags=tuple(tags),
+            orphan=position is None,
+            motivation=motivation if isinstance(motivation, str) else "",
+        )
+
+
+def _motivation(a: Annotation) -> str:
+    if a.note:
+        return "commenting"
+    if a.status and a.status != "needs-checking":
+        return "assessing"
+    if a.claim_type or a.tags:
+        return "tagging"
+    return "highlighting"
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise AnnotationError(f"{key} must be non-empty text")
+    return value
+
+
+def _selectors(raw: Any) -> tuple[dict[str, str], tuple[int, int] | None]:
+    items = raw if isinstance(raw, list) else [raw]
+    quote: dict[str, str] | None = None
+    position: tuple[int, int] | None = None
+    for sel in items:
+        if not isinstance(sel, dict):
+            raise AnnotationError("a selector must be an object")
+        if sel.get("type") == "TextQuoteSelector":
+            exact = sel.get("exact")
+            if not isinstance(exact, str) or not exact:
+                raise AnnotationError("TextQuoteSelector has no exact text")
+            prefix, suffix = sel.get("prefix", ""), sel.get("suffix", "")
+            if not isinstance(prefix, str) or not isinstance(suffix, str):
+                raise AnnotationError("prefix and suffix must be text")
+            quote = {"exact": exact, "prefix": prefix, "suffix": suffix}
+        elif sel.get("type") == "TextPositionSelector":
+            start, end = sel.get("start"), sel.get("end")
+            if type(start) is not int or type(end) is not int:
+                raise AnnotationError("TextPositionSelector start and end must be integers")
+            if start < 0 or end < 0:
+                raise AnnotationError(f"negative offset in {start}-{end}")
+            if start > end:
+                raise AnnotationError(f"start {start} is after end {end}")
+            position = (start, end)
+    if quote is None:
+        raise AnnotationError("no TextQuoteSelector with exact text")
+    if position is not None and position[1] - position[0] != len(quote["exact"]):
+        position = None  # the position disagrees with the quote: let anchoring decide
+    return quote, position
+
+
+def _bodies(raw: Any) -> tuple[str, str | None, str | None, list[str]]:
+    items = raw if isinstance(raw, list) else [raw]
+    note, kind, state, tags = "", None, None, []
+    for body in items:
+        if isinstance(body, str):
+            continue  # a body IRI: nothing of ours to read from it
+        if not isinstance(body, dict):
+            raise AnnotationError("a body must be an object")
+        value = body.get("value", "")
+        if not isinstance(value, str):
+            raise AnnotationError("a body's value must be text")
+        if body.get("purpose") == "tagging":
+            try:
+                kind = claim_type(value).key
+                continue
+            except KeyError:
+                pass
+            try:
+                state = status(value).key
+                continue
+            except KeyError:
+                tags.append(value)
+        else:
+            note = f"{note}\n\n{value}" if note else value
+    if len(note.encode("utf-8")) > NOTE_LIMIT:
+        raise AnnotationError("the note is over 100 KB")
+    return note, kind, state, tags

@@ -1,0 +1,270 @@
+"""``ClaimHighlighter``: highlight claims and write notes on an article in Jupyter.
+
+One anywidget shows the whole article (one widget, not one per sentence: each
+ipywidget costs several comm messages). The front end is the highlighter the
+HTML book uses too; this side owns the model, the anchoring and the store, so
+every change is saved at once and a restarted kernel paints the same marks.
+
+>>> import annotate                                        # doctest: +SKIP
+>>> hl = annotate.ClaimHighlighter(annotate.load_article("chapters/article.md"))
+>>> hl                                                      # doctest: +SKIP
+>>> hl.annotations[0].exact                                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypedDict
+
+import anywidget
+import traitlets
+
+from .anchoring import anchor, describe
+from .article import Article
+from .model import Annotation, reader_name
+from .sphinxext.assets import vocabulary_css
+from .store import Store
+from .vocabulary import CLAIM_TYPES, STATUSES, vocabulary_json
+
+__all__ = ["ClaimHighlighter", "HighlightView"]
+
+_STATIC = Path(__file__).parent / "static"
+_NOTE_LIMIT = 100_000
+
+
+class HighlightView(TypedDict, total=False):
+    """One highlight as the front end sees it (positions in code points)."""
+
+    id: str
+    start: int
+    end: int
+    exact: str
+    claimType: str | None
+    status: str | None
+    note: str
+    creator: str
+    orphan: bool
+
+
+def _front_end() -> tuple[str, str]:
+    # The widget's module is the shared classic script plus its own host code.
+    js = (_STATIC / "annotator.js").read_text(encoding="utf-8")
+    js += "\n" + (_STATIC / "widget.js").read_text(encoding="utf-8")
+    css = vocabulary_css() + (_STATIC / "annotator.css").read_text(encoding="utf-8")
+    css += (_STATIC / "widget.css").read_text(encoding="utf-8")
+    return js, css
+
+
+class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # anywidget is untyped
+    """Highlight claims in ``article``; every change is saved to ``store``.
+
+    ``store`` is a :class:`annotate.Store`, a path, or ``None`` for the reader's
+    default store (``ANNOTATE_STORE`` or ``~/.annotate/annotations.db``).
+    """
+
+    _esm, _css = _front_end()
+
+    text = traitlets.Unicode(help="The article text; offsets count code points in it.").tag(
+        sync=True
+    )
+    blocks: traitlets.List[dict[str, int | str]] = traitlets.List(
+        help="Headline, dek and paragraphs: [{kind, start, end}]."
+    ).tag(sync=True)
+    vocabulary = traitlets.Dict(help="Claim types and statuses, from annotate.vocabulary.").tag(
+        sync=True
+    )
+    highlights: traitlets.List[HighlightView] = traitlets.List(
+        help="The reader's highlights, as HighlightView dicts."
+    ).tag(sync=True)
+    editor_claims: traitlets.List[dict[str, int | str]] = traitlets.List(
+        help="Editor-marked claims: [{id, type, start, end}]."
+    ).tag(sync=True)
+    show_editor_claims = traitlets.Bool(True, help="Paint the editor-marked claims.").tag(sync=True)
+
+    def __init__(
+        self,
+        article: Article,
+        store: Store | str | Path | None = None,
+        *,
+        reader: str | None = None,
+        show_editor_claims: bool = True,
+    ) -> None:
+        self._article = article
+        self._store = store if isinstance(store, Store) else Store(store)
+        self._reader = reader_name(reader)
+        self._callbacks: list[Callable[[list[Annotation]], None]] = []
+        self._annotations: dict[str, Annotation] = {}
+        # Deleted annotations, kept so "Undo delete" brings back the very same one.
+        self._trash: dict[str, Annotation] = {}
+        super().__init__(
+            text=article.text,
+            blocks=[dataclasses.asdict(b) for b in article.blocks],
+            vocabulary=vocabulary_json(),
+            editor_claims=[dataclasses.asdict(c) for c in article.claims],
+            show_editor_claims=show_editor_claims,
+        )
+        self._load()
+        self.on_msg(self._on_message)
+
+    # -- Python API ------------------------------------------------------------
+
+    @property
+    def annotations(self) -> list[Annotation]:
+        """This chapter's annotations (orphans included), in text order."""
+        return sorted(self._annotations.values(), key=lambda a: (a.start, a.end, a.id))
+
+    def to_w3c(self) -> dict[str, Any]:
+        """The annotations as a W3C AnnotationCollection with an embedded page."""
+        items = [a.to_w3c() for a in self.annotations]
+        return {
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "type": "AnnotationCollection",
+            "label": self._article.title,
+            "total": len(items),
+            "first": {"type": "AnnotationPage", "items": items},
+        }
+
+    def on_change(self, callback: Callable[[list[Annotation]], None]) -> None:
+        """Call ``callback(annotations)`` after every change a reader makes."""
+        self._callbacks.append(callback)
+
+    # -- Validation of the synced state ---------------------------------------
+
+    @traitlets.validate("highlights")
+    def _check_highlights(self, proposal: dict[str, Any]) -> list[HighlightView]:
+        length = len(self.text)
+        for view in proposal["value"]:
+            start, end = view.get("start"), view.get("end")
+            if not (isinstance(start, int) and isinstance(end, int)):
+                raise traitlets.TraitError(f"highlight {view.get('id')}: start/end must be ints")
+            if not view.get("orphan") and not 0 <= start < end <= length:
+                raise traitlets.TraitError(
+                    f"highlight {view.get('id')}: span {start}-{end} is outside 0-{length} or empty"
+                )
+            if view.get("claimType") not in (None, *CLAIM_TYPES):
+                raise traitlets.TraitError(f"unknown claim type {view.get('claimType')!r}")
+            if view.get("status") not in (None, *STATUSES):
+                raise traitlets.TraitError(f"unknown status {view.get('status')!r}")
+        return list(proposal["value"])
+
+    # -- Internals -------------------------------------------------------------
+
+    def _load(self) -> None:
+        """Re-anchor the chapter's stored annotations on the current text."""
+        for stored in self._store.list(source=self._article.source):
+            self._annotations[stored.id] = self._reanchor(stored)
+        self._publish(notify=False)
+
+    def _reanchor(self, ann: Annotation) -> Annotation:
+        # Re-anchoring is not an edit: saved with add(), so `modified` stays.
+        found = anchor(self._article.text, ann.selectors())
+        if found is None:
+            if not ann.orphan:
+                self._store.add(dataclasses.replace(ann, orphan=True))
+            return dataclasses.replace(ann, orphan=True)
+        start, end = found
+        if (start, end) == (ann.start, ann.end) and not ann.orphan:
+            return ann
+        moved = self._with_span(ann, start, end)
+        self._store.add(moved)
+        return moved
+
+    def _with_span(self, ann: Annotation, start: int, end: int) -> Annotation:
+        sel = {s["type"]: s for s in describe(self._article.text, start, end)}
+        quote = sel["TextQuoteSelector"]
+        return dataclasses.replace(
+            ann,
+            start=start,
+            end=end,
+            exact=quote["exact"],
+            prefix=quote["prefix"],
+            suffix=quote["suffix"],
+            orphan=False,
+        )
+
+    def _publish(self, notify: bool = True) -> None:
+        self.highlights = [_view(a) for a in self.annotations]
+        if notify:
+            for callback in self._callbacks:
+                callback(self.annotations)
+
+    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        try:
+            self._apply(content)
+        except (ValueError, KeyError, TypeError) as err:
+            self.send({"error": f"Not saved: {err}"})
+            return
+        self._publish()
+
+    def _apply(self, msg: dict[str, Any]) -> None:
+        action = msg.get("action")
+        if action == "create":
+            draft = _draft(msg["draft"], len(self.text))
+            ann = Annotation.new(
+                source=self._article.source,
+                text=self._article.text,
+                start=draft["start"],
+                end=draft["end"],
+                claim_type=draft["claimType"],
+                status=draft["status"],
+                note=draft["note"],
+                creator=self._reader,
+            )
+            self._store.add(ann)
+            self._annotations[ann.id] = ann
+        elif action == "update":
+            old = self._annotations[str(msg["id"])]
+            draft = _draft(msg["draft"], len(self.text))
+            new = dataclasses.replace(
+                old, claim_type=draft["claimType"], status=draft["status"], note=draft["note"]
+            )
+            self._annotations[old.id] = self._store.update(new)
+        elif action == "delete":
+            ann = self._annotations.pop(str(msg["id"]))
+            self._store.delete(ann.id)
+            self._trash[ann.id] = ann
+        elif action == "restore":
+            ann = self._trash.pop(str(msg["highlight"]["id"]))
+            self._store.add(ann)
+            self._annotations[ann.id] = ann
+        elif action == "reattach":
+            old = self._annotations[str(msg["id"])]
+            start, end = int(msg["start"]), int(msg["end"])
+            if not 0 <= start < end <= len(self.text):
+                raise ValueError(f"span {start}-{end} is outside the text")
+            self._annotations[old.id] = self._store.update(self._with_span(old, start, end))
+        else:
+            raise ValueError(f"unknown action {action!r}")
+
+
+def _draft(raw: Any, length: int) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise TypeError("draft must be an object")
+    start, end = raw.get("start"), raw.get("end")
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
+        raise ValueError(f"span {start}-{end} is outside the text")
+    kind, status = raw.get("claimType"), raw.get("status")
+    if kind not in (None, *CLAIM_TYPES):
+        raise ValueError(f"unknown claim type {kind!r}")
+    if status not in (None, *STATUSES):
+        raise ValueError(f"unknown status {status!r}")
+    note = raw.get("note") or ""
+    if not isinstance(note, str) or len(note.encode("utf-8")) > _NOTE_LIMIT:
+        raise ValueError("a note must be text of at most 100 KB")
+    return {"start": start, "end": end, "claimType": kind, "status": status, "note": note}
+
+
+def _view(ann: Annotation) -> HighlightView:
+    return HighlightView(
+        id=ann.id,
+        start=ann.start,
+        end=ann.end,
+        exact=ann.exact,
+        claimType=ann.claim_type,
+        status=ann.status,
+        note=ann.note,
+        creator=ann.creator,
+        orphan=ann.orphan,
+    )
