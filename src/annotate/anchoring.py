@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Levenshtein
 
 __all__ = [
     "CONTEXT_CHARS",
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 CONTEXT_CHARS = 32
-# A quote this long that occurs once is taken without asking its context.
+# A quote this long still at its old position is taken without asking its context.
 _LONG_QUOTE = 16
 # Similarity (0-1) a candidate's own words must keep to the quote.
 _QUOTE_MIN = 0.75
@@ -105,17 +105,26 @@ def locate(text: str, selectors: list[dict[str, Any]]) -> Located | None:
 
 
 def _similarity(a: str, b: str) -> float:
-    return float(Indel.normalized_similarity(a, b))
+    # Levenshtein, not Indel: two unrelated English strings share about half
+    # their letters in order (Indel ~0.45) but few in place (Levenshtein ~0.2).
+    return float(Levenshtein.normalized_similarity(a, b))
 
 
 def _context(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
-    """How well the words around ``text[start:end]`` match the stored context."""
-    scores = []
-    if prefix:
-        scores.append(_similarity(prefix, text[max(0, start - len(prefix)) : start]))
-    if suffix:
-        scores.append(_similarity(suffix, text[end : end + len(suffix)]))
-    return sum(scores) / len(scores) if scores else 0.0
+    """How well the words around ``text[start:end]`` match the stored context.
+
+    An empty prefix (suffix) was written at the very start (end) of the text:
+    it supports a candidate only there.
+    """
+    before = (
+        _similarity(prefix, text[max(0, start - len(prefix)) : start])
+        if prefix
+        else float(start == 0)
+    )
+    after = (
+        _similarity(suffix, text[end : end + len(suffix)]) if suffix else float(end == len(text))
+    )
+    return (before + after) / 2
 
 
 def _exact(text: str, exact: str, prefix: str, suffix: str, hint: int | None) -> int | None:
@@ -131,9 +140,9 @@ def _exact(text: str, exact: str, prefix: str, suffix: str, hint: int | None) ->
     )
     best_score, best = scored[0]
     if len(starts) == 1:
-        if len(exact) >= _LONG_QUOTE or best_score >= _CONTEXT_MIN:
-            return best
-        return None
+        # Even a long quote found once needs its context: the same words in other
+        # surroundings are a look-alike, not the passage the note was written on.
+        return best if best_score >= _CONTEXT_MIN else None
     runner_up = scored[1][0]
     if best_score >= _CONTEXT_MIN and best_score - runner_up >= _MARGIN:
         return best
@@ -145,30 +154,47 @@ def _exact(text: str, exact: str, prefix: str, suffix: str, hint: int | None) ->
 
 
 def _fuzzy(text: str, exact: str, prefix: str, suffix: str) -> Located | None:
-    """Edited words: find the passage by its context and quote, then check both."""
+    """Edited words: find the passage with its context, then map the quote's ends.
+
+    The quote with its context is aligned to the best-matching stretch of text;
+    the edit operations of that alignment carry the quote's start and end over
+    to the new text, however the words inside were edited. Both the words found
+    and their surroundings must then clear their thresholds.
+    """
     if not text:
         return None
     needle = prefix + exact + suffix
     region = fuzz.partial_ratio_alignment(needle, text)
     if region is None:
         return None
-    margin = len(exact) // 2 + 1
-    lo = max(0, region.dest_start - margin)
-    hi = min(len(text), region.dest_end + margin)
-    window = text[lo:hi]
-    cutoff = _QUOTE_MIN * 100
-    found = fuzz.partial_ratio_alignment(exact, window, score_cutoff=cutoff)
-    if found is None or found.dest_end <= found.dest_start:
-        return None
-    start, end = lo + found.dest_start, lo + found.dest_end
+    # The window starts where the context does; words added inside the passage
+    # push its end right, so it reaches a little further than the needle.
+    lo = region.dest_start
+    hi = min(len(text), region.dest_end + len(exact) // 2 + 1)
+    ops = Levenshtein.opcodes(needle, text[lo:hi])
+    start = lo + _map(ops, len(prefix), after=True)
+    end = lo + _map(ops, len(prefix) + len(exact), after=False)
     start, end = _trim(text, start, end)
     if end <= start or _similarity(exact, text[start:end]) < _QUOTE_MIN:
         return None
-    if (prefix or suffix) and _context(text, start, end, prefix, suffix) < _CONTEXT_MIN:
-        return None
-    if not (prefix or suffix) and len(exact) < _LONG_QUOTE:
+    if _context(text, start, end, prefix, suffix) < _CONTEXT_MIN:
         return None
     return Located(start, end, "fuzzy")
+
+
+def _map(ops: Any, position: int, *, after: bool) -> int:
+    """Where ``position`` of the aligned source lands in the destination.
+
+    A start (``after``) attaches to the character that follows it, an end to
+    the one before it, so text inserted at the boundary stays outside the span.
+    """
+    for tag, i1, i2, j1, j2 in ops:
+        inside = i1 <= position < i2 if after else i1 < position <= i2
+        if inside:
+            if tag == "delete":
+                return int(j1 if after else j2)
+            return int(min(j2, j1 + position - i1))
+    return int(ops[-1][4]) if after and ops else 0
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
