@@ -99,7 +99,7 @@ def test_newer_schema_is_refused_with_the_file_name(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / "new.db")
     db.execute("PRAGMA user_version = 99")
     db.close()
-    with pytest.raises(StoreError, match="new.db"):
+    with pytest.raises(StoreError, match=r"new\.db"):
         Store(tmp_path / "new.db")
 
 
