@@ -24,6 +24,7 @@ import traitlets
 from .anchoring import anchor, describe
 from .article import Article
 from .model import Annotation, reader_name
+from .notes import NOTE_TAG
 from .sphinxext.assets import vocabulary_css
 from .store import Store
 from .vocabulary import CLAIM_TYPES, STATUSES, vocabulary_json
@@ -154,6 +155,8 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _load(self) -> None:
         """Re-anchor the chapter's stored annotations on the current text."""
         for stored in self._store.list(source=self._article.source):
+            if NOTE_TAG in stored.tags:
+                continue  # a paragraph note: ReaderNotes shows those
             self._annotations[stored.id] = self._reanchor(stored)
         self._publish(notify=False)
 

@@ -1,0 +1,190 @@
+"""The Jupyter widgets without a kernel: traits, validation, store round trips."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+import traitlets
+
+import annotate
+from annotate.article import load_article
+
+from .conftest import ROOT, SHARED
+
+ARTICLE = load_article(ROOT / "chapters" / "article.md")
+WORDS = "Hegseth pledged to expedite the establishment"
+
+
+def span(words: str) -> tuple[int, int]:
+    start = ARTICLE.text.index(words)
+    return start, start + len(words)
+
+
+def send(widget: Any, message: dict[str, Any]) -> list[Any]:
+    """Deliver a front-end message; returns what the widget sent back."""
+    sent: list[Any] = []
+    widget.send = sent.append
+    widget._on_message(widget, message, [])
+    return sent
+
+
+def create(hl: Any, words: str, **draft: Any) -> None:
+    start, end = span(words)
+    base = {"start": start, "end": end, "claimType": "factual", "status": None, "note": ""}
+    assert send(hl, {"action": "create", "draft": {**base, **draft}}) == []
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Path:
+    return tmp_path / "reader.db"
+
+
+def test_traits_describe_the_article(store: Path) -> None:
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store, reader="Ana")
+    assert hl.text == ARTICLE.text
+    assert [b["kind"] for b in hl.blocks][:2] == ["headline", "dek"]
+    assert [t["label"] for t in hl.vocabulary["claimTypes"]][0] == "Factual claim"
+    assert len(hl.editor_claims) == len(ARTICLE.claims) >= 8
+    assert hl.highlights == []
+
+
+def test_create_update_delete_undo_persist(store: Path) -> None:
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store, reader="Ana")
+    seen: list[int] = []
+    hl.on_change(lambda anns: seen.append(len(anns)))
+    create(hl, WORDS, note="<img src=x onerror=alert(1)>", status="needs-checking")
+    (ann,) = hl.annotations
+    assert (ann.exact, ann.claim_type, ann.creator) == (WORDS, "factual", "Ana")
+    assert ann.note == "<img src=x onerror=alert(1)>"  # kept as text, shown as text
+    draft = {
+        "start": ann.start,
+        "end": ann.end,
+        "claimType": "opinion",
+        "status": "disputed",
+        "note": "changed",
+    }
+    send(hl, {"action": "update", "id": ann.id, "draft": draft})
+    assert (hl.annotations[0].claim_type, hl.annotations[0].note) == ("opinion", "changed")
+    assert hl.annotations[0].created == ann.created
+    send(hl, {"action": "delete", "id": ann.id})
+    assert hl.annotations == [] and hl.highlights == []
+    send(hl, {"action": "restore", "highlight": {"id": ann.id}})
+    assert [a.id for a in hl.annotations] == [ann.id]
+    assert seen == [1, 1, 0, 1]
+    # A new widget over the same store (a restarted kernel) shows the same.
+    again = annotate.ClaimHighlighter(ARTICLE, store=store)
+    assert [(a.id, a.note) for a in again.annotations] == [(ann.id, "changed")]
+    assert again.highlights[0]["claimType"] == "opinion"
+
+
+@pytest.mark.parametrize(
+    ("draft", "reason"),
+    [
+        ({"start": 5, "end": 5}, "outside"),
+        ({"start": -1, "end": 4}, "outside"),
+        ({"start": 0, "end": 10**6}, "outside"),
+        ({"claimType": "rumour"}, "claim type"),
+        ({"status": "maybe"}, "status"),
+        ({"note": "x" * 100_001}, "100 KB"),
+    ],
+)
+def test_bad_drafts_are_refused_with_a_message(
+    store: Path, draft: dict[str, Any], reason: str
+) -> None:
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store)
+    start, end = span(WORDS)
+    base = {"start": start, "end": end, "claimType": None, "status": None, "note": ""}
+    replies = send(hl, {"action": "create", "draft": {**base, **draft}})
+    assert replies and reason in replies[0]["error"]
+    assert hl.annotations == []
+
+
+def test_highlights_trait_validates_invariants(store: Path) -> None:
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store)
+    with pytest.raises(traitlets.TraitError, match="outside"):
+        hl.highlights = [{"id": "x", "start": 10, "end": 5, "claimType": None, "status": None}]
+    with pytest.raises(traitlets.TraitError, match="claim type"):
+        hl.highlights = [{"id": "x", "start": 1, "end": 5, "claimType": "gossip", "status": None}]
+
+
+def test_orphans_are_listed_apart_and_reattached(store: Path, tmp_path: Path) -> None:
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store)
+    create(hl, "notably refrained from commenting", note="vague")
+    # The chapter is edited: those words are gone.
+    edited = tmp_path / "book"
+    (edited / "chapters").mkdir(parents=True)
+    shutil.copy(ROOT / "_config.yml", edited / "_config.yml")
+    text = (ROOT / "chapters" / "article.md").read_text(encoding="utf-8")
+    text = text.replace(
+        "{claim}`notably refrained from commenting <notably-refrained:framing>`", "declined"
+    )
+    (edited / "chapters" / "article.md").write_text(text, encoding="utf-8")
+    article = load_article(edited / "chapters" / "article.md")
+    later = annotate.ClaimHighlighter(article, store=store)
+    (orphan,) = later.annotations
+    assert orphan.orphan and later.highlights[0]["orphan"] is True
+    start = article.text.index("declined")
+    send(later, {"action": "reattach", "id": orphan.id, "start": start, "end": start + 8})
+    assert later.annotations[0].exact == "declined" and not later.annotations[0].orphan
+
+
+def test_to_w3c_meets_the_w3c_musts(store: Path, tmp_path: Path) -> None:
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store)
+    create(hl, WORDS, note="n", status="supported")
+    create(hl, "Striking a determined tone", claimType="opinion")
+    data = hl.to_w3c()
+    assert data["type"] == "AnnotationCollection" and data["total"] == 2
+    checker = SHARED / "tools" / "w3c_check.py"
+    if not checker.exists():
+        pytest.skip("../shared/tools/w3c_check.py is not beside this checkout")
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(checker), str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_reader_notes_on_paragraphs_and_article(store: Path, tmp_path: Path) -> None:
+    notes = annotate.ReaderNotes(ARTICLE, store=store, reader="Ben")
+    on_dek = notes.add("The dek takes a side.", paragraph=1)
+    whole = notes.add("Compare with the Pentagon's readout.")
+    dek = ARTICLE.blocks[1]
+    assert (on_dek.start, on_dek.end) == (dek.start, dek.end)
+    assert (whole.start, whole.end) == (0, len(ARTICLE.text))
+    assert [n["index"] for n in notes.notes] == [-1, 1]
+    notes.edit(on_dek.id, "Edited <b>note</b>")
+    assert notes.list()[1].note == "Edited <b>note</b>"
+    exported = json.loads(notes.export(tmp_path / "notes.json").read_text(encoding="utf-8"))
+    assert exported["total"] == 2
+    notes.delete(whole.id)
+    assert [a.id for a in notes.list()] == [on_dek.id]
+    with pytest.raises(ValueError, match="empty"):
+        notes.add("   ")
+    # Paragraph notes are not painted as claim highlights.
+    assert annotate.ClaimHighlighter(ARTICLE, store=store).annotations == []
+
+
+def test_reader_notes_messages(store: Path) -> None:
+    notes = annotate.ReaderNotes(ARTICLE, store=store)
+    assert send(notes, {"action": "add", "index": 2, "note": "first paragraph"}) == []
+    (n,) = notes.notes
+    assert send(notes, {"action": "edit", "id": n["id"], "note": ""})[0]["error"]
+    send(notes, {"action": "delete", "id": n["id"]})
+    assert notes.notes == []
+
+
+def test_stored_orphan_flag_survives(store: Path) -> None:
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store)
+    create(hl, WORDS)
+    with annotate.Store(store) as s:
+        (a,) = s.list()
+        s.add(replace(a, orphan=True))
+    again = annotate.ClaimHighlighter(ARTICLE, store=store)
+    # Its words are still there: loading re-anchors it and clears the flag.
+    assert not again.annotations[0].orphan
