@@ -193,18 +193,39 @@ var AnnotateUI = (function () {
     return node;
   }
 
-  /** Sentences of the text, as code-point spans, for keyboard highlighting. @param {string} text */
+  // Words after which a full stop does not end a sentence.
+  const ABBREVIATIONS = /(?:^|[\s(“".])(?:[A-Z]|Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|St|Jr|Sr|No|vs|etc|e\.g|i\.e)\.$/;
+
+  /**
+   * Sentences of the text, as code-point spans, for keyboard highlighting.
+   * A sentence ends at . ! or ? (with any closing quotes) before white space,
+   * but not after an initial or a common abbreviation ("U.S.", "Gen."); a
+   * blank line (a new paragraph) always ends one.
+   * @param {string} text
+   */
   function sentences(text) {
     const out = [];
-    const re = /[^.!?\n]+(?:[.!?]+["”’)]*|$)/gu;
     const table = unitsByCodePoint(text);
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const lead = m[0].length - m[0].trimStart().length;
-      const body = m[0].trim();
-      if (!body) continue;
-      const s = m.index + lead;
-      out.push({ start: codePointAt(table, s), end: codePointAt(table, s + body.length) });
+    const ends = /[.!?]+["”’)]*(?=\s|$)|\n\n/g;
+    let from = 0;
+    /** @param {number} a @param {number} b */
+    const push = (a, b) => {
+      const piece = text.slice(a, b);
+      const lead = piece.length - piece.trimStart().length;
+      const body = piece.trim();
+      if (body) out.push({ start: codePointAt(table, a + lead), end: codePointAt(table, a + lead + body.length) });
+    };
+    for (let m = ends.exec(text); m; m = ends.exec(text)) {
+      if (m[0] !== "\n\n") {
+        const before = text.slice(from, m.index + 1);
+        if (ABBREVIATIONS.test(before.replace(/["”’)]+$/, ""))) continue;
+        push(from, m.index + m[0].length);
+      } else {
+        push(from, m.index);
+      }
+      from = m.index + m[0].length;
     }
+    push(from, text.length);
     return out;
   }
 
@@ -216,7 +237,7 @@ var AnnotateUI = (function () {
    *   onCreate: (draft: Draft) => void, onUpdate: (id: string, draft: Draft) => void,
    *   onDelete: (id: string) => void, onRestore: (h: Highlight) => void,
    *   onReattach?: (id: string, start: number, end: number) => void,
-   *   extraPanel?: (panel: HTMLElement) => void,
+   *   extraPanel?: (panel: HTMLElement) => void, paletteHost?: HTMLElement,
    * }} options
    */
   function createAnnotator(options) {
@@ -261,7 +282,10 @@ var AnnotateUI = (function () {
     const actions = el("div", { class: "annotate-actions" });
     actions.append(save, cancel, del);
     palette.append(quote, typeGroup, statusLabel, statusSelect, noteLabel, note, actions);
-    document.body.appendChild(palette);
+    // In Jupyter the palette lives inside the widget, where the notebook's
+    // keyboard shortcuts are switched off; in the book it floats on the page.
+    const paletteHost = options.paletteHost || document.body;
+    paletteHost.appendChild(palette);
 
     /** @type {{start: number, end: number, id: string | null} | null} */
     let editing = null;
@@ -290,8 +314,14 @@ var AnnotateUI = (function () {
       const r = rect || root.getBoundingClientRect();
       const width = palette.offsetWidth || 320;
       const left = Math.max(8, Math.min(r.left, document.documentElement.clientWidth - width - 8));
-      palette.style.left = `${left + window.scrollX}px`;
-      palette.style.top = `${r.bottom + window.scrollY + 8}px`;
+      if (paletteHost === document.body) {
+        palette.style.left = `${left + window.scrollX}px`;
+        palette.style.top = `${r.bottom + window.scrollY + 8}px`;
+      } else {
+        const origin = paletteHost.getBoundingClientRect();
+        palette.style.left = `${Math.max(0, left - origin.left)}px`;
+        palette.style.top = `${r.bottom - origin.top + 8}px`;
+      }
       (existing ? note : typeButtons[vocabulary.claimTypes[0].key]).focus();
     }
 

@@ -12,6 +12,8 @@
 function render({ model, el }) {
   const shell = document.createElement("div");
   shell.className = "annotate-widget";
+  // JupyterLab must not read the keys typed here as notebook shortcuts.
+  shell.setAttribute("data-lm-suppress-shortcuts", "true");
   const article = document.createElement("article");
   article.className = "annotate-widget-article";
   article.setAttribute("aria-label", "Article");
@@ -47,6 +49,7 @@ function render({ model, el }) {
       root: article,
       blocks,
       panel,
+      paletteHost: shell,
       vocabulary: model.get("vocabulary"),
       editorClaims: model.get("show_editor_claims"),
       onCreate: (/** @type {any} */ draft) => send({ action: "create", draft }),
