@@ -9,7 +9,8 @@ Load it from a Jupyter Book's ``_config.yml``::
 
 MyST it adds: ``{article}`` (the article's dek and paragraphs), the
 ``{claim}`words <id:type>``` role, ``{claim-explanation} id``, ``{claim-index}``,
-``{claim-vocabulary}`` and ``{open-in-jupyter}``.
+``{claim-vocabulary}`` and ``{open-in-jupyter}``; and the readers' highlighting layer
+(:mod:`annotate.sphinxext.booklayer`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ __all__ = ["setup"]
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension (Sphinx calls this)."""
-    from . import assets, claims, glossary, launch, pages
+    from . import assets, booklayer, claims, glossary, launch, pages, sources
 
     app.add_config_value("annotate_book_id", "book", "env", types=[str])
     pages.setup(app)
@@ -31,6 +32,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     glossary.setup(app)
     assets.setup(app)
     launch.setup(app)
+    booklayer.setup(app)
+    sources.setup()
     from .. import __version__
 
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

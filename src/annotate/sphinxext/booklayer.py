@@ -1,0 +1,87 @@
+"""The reader's highlighting layer in the built HTML book: offline, no account.
+
+Pages that hold an ``{article}``, and pages whose docname matches one of
+``annotate_highlight_pages`` (globs, e.g. ``chapters/context/*``), get the layer:
+the shared highlighter (``annotator.js``), the anchoring and W3C model in the
+browser (``anchoring.js``, ``model.js``, the same rules as the Python package)
+and the host script ``annotate-layer.js``, which keeps highlights in
+``localStorage`` and exports/imports W3C JSON. Configuration reaches the script
+through ``data-*`` attributes on its tag; no page of the book fetches anything.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from ..article import source_iri
+from ..vocabulary import vocabulary_json
+from .pages import article_block
+
+__all__ = ["SHARED_FILES", "has_layer"]
+
+_SHARED_DIR = Path(__file__).parent.parent / "static"
+# Front-end files the widget uses too; copied into the book's _static.
+SHARED_FILES = ("annotator.js", "annotator.css", "anchoring.js", "model.js")
+
+
+def has_layer(app: Sphinx, docname: str, doctree: nodes.document | None) -> bool:
+    """Whether readers may highlight on ``docname``."""
+    if not app.config.annotate_layer or doctree is None:
+        return False
+    if any(True for _ in doctree.findall(article_block)):
+        return True
+    return any(fnmatch.fnmatchcase(docname, p) for p in app.config.annotate_highlight_pages)
+
+
+def _page_context(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    if app.builder.format != "html" or not has_layer(app, pagename, doctree):
+        return
+    # Added inside html-page-context, these files go on this page only.
+    app.add_css_file("annotator.css")
+    app.add_css_file("annotate-layer.css")
+    for name in ("annotator.js", "anchoring.js", "model.js"):
+        app.add_js_file(name, loading_method="defer")
+    app.add_js_file(
+        "annotate-layer.js",
+        loading_method="defer",
+        **{
+            "data-annotate-layer": "",
+            "data-book": app.config.annotate_book_id,
+            "data-page": pagename,
+            "data-source": source_iri(app.config.annotate_book_id, pagename),
+            "data-vocabulary": json.dumps(vocabulary_json(), separators=(",", ":")),
+        },
+    )
+
+
+def _copy_shared(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html" or not app.config.annotate_layer:
+        return
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    for name in SHARED_FILES:
+        data = (_SHARED_DIR / name).read_bytes()
+        target = static / name
+        # Copy only on change, so an unchanged rebuild touches nothing.
+        if not target.exists() or target.read_bytes() != data:
+            target.write_bytes(data)
+
+
+def setup(app: Sphinx) -> None:
+    """Register the layer's configuration and hooks."""
+    app.add_config_value("annotate_layer", True, "html", types=[bool])
+    app.add_config_value("annotate_highlight_pages", [], "html", types=[list])
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _copy_shared)

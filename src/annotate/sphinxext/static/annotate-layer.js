@@ -1,0 +1,361 @@
+// @ts-check
+/**
+ * The reader's layer in the built book: highlight, note, keep, export, import.
+ *
+ * Runs on pages the build marked (annotate/sphinxext/booklayer.py), configured
+ * by data-* attributes on its own script tag. Highlights live in this browser's
+ * localStorage, one key per book and page, as W3C Web Annotation JSON: the same
+ * format `annotate export` writes and the Jupyter widget reads. Painting, the
+ * palette and the panel are the shared highlighter's (annotator.js); anchoring
+ * and the JSON model follow the Python package (anchoring.js, model.js). Nothing
+ * is fetched; user text reaches the page only as textContent.
+ */
+/* global AnnotateUI, AnnotateAnchoring, AnnotateModel */
+(function () {
+  "use strict";
+
+  const script = /** @type {HTMLScriptElement | null} */ (document.querySelector("script[data-annotate-layer]"));
+  if (!script) return;
+  const book = script.dataset.book || "book";
+  const page = script.dataset.page || "";
+  const pageSource = script.dataset.source || "";
+  const vocabulary = JSON.parse(script.dataset.vocabulary || "{}");
+  const PREFIX = `annotate:v1:${book}:`;
+  const sourcePrefix = pageSource.slice(0, pageSource.length - page.length);
+
+  /**
+   * @typedef {ReturnType<typeof AnnotateModel.fromW3C>} Record
+   * @typedef {{id: string, start: number, end: number, exact: string, claimType: string | null,
+   *   status: string | null, note: string, creator: string, orphan: boolean}} Highlight
+   */
+
+  // ---- The text readers highlight: the rule annotate.load_article uses.
+
+  /** @param {Element} main */
+  function articleBlocks(main) {
+    const article = main.querySelector("div.annotate-article");
+    if (article) {
+      const holder = document.getElementById(article.getAttribute("data-annotate-headline") || "");
+      const h1 = holder ? holder.querySelector(":scope > h1") : null;
+      const paragraphs = Array.from(article.children).filter((c) => c.tagName === "P");
+      return h1 ? [h1, ...paragraphs] : paragraphs;
+    }
+    // Other pages: headings and paragraphs of the main text, outermost only,
+    // leaving out margins, sidebars, captions and the bibliography.
+    const skip = ".margin, .sidebar, nav, .toctree-wrapper, .bibliography, .citation, .footnote, "
+      + ".admonition-title, .sidebar-title, .annotate-layer, figcaption, .highlight, .prev-next-area";
+    const candidates = Array.from(main.querySelectorAll("h1, h2, h3, h4, p, li, dt, dd, td, th"));
+    return candidates.filter((node) => {
+      if (node.closest(skip)) return false;
+      if (node.matches("li, dt, dd, td, th") && node.querySelector("p, li, dt, dd, h1, h2, h3, h4, table")) return false;
+      const outer = node.parentElement && node.parentElement.closest("p, li, dt, dd, td, th, h1, h2, h3, h4");
+      return !(outer && main.contains(outer));
+    });
+  }
+
+  /** Text inside these is page furniture, not article text. @param {Node} node */
+  const furniture = (node) => node instanceof Element
+    && node.matches(".headerlink, .annotate-claim-label, .annotate-sr-only, .annotate-palette");
+
+  // ---- Storage: one localStorage key per page, holding W3C annotations.
+
+  /** @param {string} name */
+  const keyOf = (name) => PREFIX + name;
+
+  /** @param {string} key @returns {object[]} */
+  function readKey(key) {
+    try {
+      const raw = window.localStorage.getItem(key);
+      const data = raw ? JSON.parse(raw) : [];
+      return Array.isArray(data) ? data : [];
+    } catch (err) {
+      return [];
+    }
+  }
+
+  /**
+   * Write, or say why not: a full or blocked storage never loses notes silently.
+   * @param {string} key @param {object[]} list @returns {boolean}
+   */
+  function writeKey(key, list) {
+    try {
+      if (list.length) window.localStorage.setItem(key, JSON.stringify(list));
+      else window.localStorage.removeItem(key);
+      return true;
+    } catch (err) {
+      const full = err instanceof DOMException && (err.name === "QuotaExceededError" || err.code === 22);
+      alertReader(full
+        ? "This browser's storage for the book is full, so your latest change is not saved. It stays on this page until you leave: choose Export to keep your notes in a file."
+        : "This browser does not let the book save notes (storage is blocked), so changes last only until you leave this page. Choose Export to keep them.");
+      return false;
+    }
+  }
+
+  /** Every page of this book with stored annotations. */
+  function storedPages() {
+    const out = [];
+    try {
+      for (let i = 0; i < window.localStorage.length; i++) {
+        const k = window.localStorage.key(i);
+        if (k && k.startsWith(PREFIX)) out.push(k.slice(PREFIX.length));
+      }
+    } catch (err) { /* blocked storage: nothing stored */ }
+    return out;
+  }
+
+  // ---- The page.
+
+  const main = document.querySelector("article.bd-article") || document.querySelector("main") || document.body;
+  const blocks = articleBlocks(main);
+  if (!blocks.length) return;
+
+  const status = el("div", { class: "annotate-layer-status", role: "status", "aria-live": "polite" });
+  const alertBox = el("div", { class: "annotate-layer-alert", role: "alert" });
+  /** @param {string} message */
+  function alertReader(message) { alertBox.textContent = message; }
+  /** @param {string} message */
+  function tell(message) { alertBox.textContent = ""; status.textContent = message; }
+
+  /**
+   * @param {string} tag @param {Record<string, string>} [attrs] @param {string} [text]
+   * @returns {HTMLElement}
+   */
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // The panel: a drawer opened by a button that stays in the corner.
+  const drawer = el("aside", { class: "annotate-layer", id: "annotate-layer-panel", "aria-label": "Your highlights and notes", hidden: "" });
+  const toggle = el("button", {
+    type: "button", class: "annotate-layer-toggle", "aria-controls": "annotate-layer-panel", "aria-expanded": "false",
+  }, "Highlights");
+  const count = el("span", { class: "annotate-layer-count", "aria-hidden": "true" });
+  toggle.appendChild(count);
+  const close = el("button", { type: "button", class: "annotate-layer-close", "aria-label": "Close highlights panel" }, "×");
+  const title = el("h2", { class: "annotate-layer-title" }, "Your highlights");
+  const intro = el("p", { class: "annotate-help" },
+    "Select words in the text to highlight a claim. Your highlights stay in this browser only; Export saves them to a file you can hand in.");
+  const nameId = "annotate-layer-name";
+  const nameLabel = el("label", { for: nameId }, "Your name (for exported files)");
+  const nameInput = /** @type {HTMLInputElement} */ (el("input", { id: nameId, type: "text", autocomplete: "name" }));
+  const exportButton = el("button", { type: "button", class: "annotate-layer-export" }, "Export");
+  exportButton.setAttribute("aria-label", "Export: download your highlights as a W3C JSON file");
+  const importButton = el("button", { type: "button", class: "annotate-layer-import" }, "Import");
+  importButton.setAttribute("aria-label", "Import: load highlights from a JSON file");
+  const fileInput = /** @type {HTMLInputElement} */ (el("input", { type: "file", accept: ".json,application/json", hidden: "", "aria-hidden": "true", tabindex: "-1" }));
+  const files = el("div", { class: "annotate-layer-files" });
+  files.append(exportButton, importButton, fileInput);
+  const body = el("div", { class: "annotate-layer-body" });
+  drawer.append(close, title, intro, nameLabel, nameInput, files, alertBox, status, body);
+  document.body.append(toggle, drawer);
+
+  /** @param {boolean} open */
+  function setOpen(open) {
+    drawer.hidden = !open;
+    toggle.setAttribute("aria-expanded", String(open));
+    document.body.classList.toggle("annotate-layer-open", open);
+    if (open) title.setAttribute("tabindex", "-1"), title.focus();
+    else toggle.focus();
+  }
+  toggle.addEventListener("click", () => setOpen(drawer.hidden));
+  close.addEventListener("click", () => setOpen(false));
+  drawer.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !(/** @type {Element} */ (event.target)).closest(".annotate-palette")) setOpen(false);
+  });
+
+  const NAME_KEY = "annotate:v1:reader-name";
+  try { nameInput.value = window.localStorage.getItem(NAME_KEY) || ""; } catch (err) { /* blocked */ }
+  nameInput.addEventListener("change", () => {
+    try { window.localStorage.setItem(NAME_KEY, nameInput.value.trim()); } catch (err) { /* blocked: name is per visit */ }
+  });
+  const readerName = () => nameInput.value.trim() || "reader";
+
+  // ---- Highlights of this page: W3C records anchored to the current text.
+
+  const ui = AnnotateUI.createAnnotator({
+    root: /** @type {HTMLElement} */ (main),
+    blocks,
+    panel: body,
+    vocabulary,
+    skip: furniture,
+    editorClaims: true,
+    onCreate: (/** @type {any} */ draft) => {
+      const stamp = AnnotateModel.now();
+      const quote = AnnotateAnchoring.describe(text, draft.start, draft.end)[0];
+      save([...records, {
+        id: AnnotateModel.newId(), source: pageSource, exact: quote.exact, prefix: quote.prefix || "",
+        suffix: quote.suffix || "", start: draft.start, end: draft.end, creator: readerName(),
+        created: stamp, modified: stamp, claimType: draft.claimType, status: draft.status,
+        note: draft.note, tags: [], motivation: "", orphan: false,
+      }], "Highlight saved.");
+    },
+    onUpdate: (/** @type {string} */ id, /** @type {any} */ draft) => {
+      save(records.map((r) => (r.id === id
+        ? { ...r, claimType: draft.claimType, status: draft.status, note: draft.note, motivation: "", modified: AnnotateModel.now() }
+        : r)), "Highlight updated.");
+    },
+    onDelete: (/** @type {string} */ id) => {
+      deleted = records.find((r) => r.id === id) || null;
+      save(records.filter((r) => r.id !== id), "Highlight deleted.");
+    },
+    onRestore: (/** @type {Highlight} */ h) => {
+      if (deleted && deleted.id === h.id) save([...records, deleted], "Highlight restored.");
+      deleted = null;
+    },
+    onReattach: (/** @type {string} */ id, /** @type {number} */ start, /** @type {number} */ end) => {
+      const quote = AnnotateAnchoring.describe(text, start, end)[0];
+      save(records.map((r) => (r.id === id
+        ? { ...r, exact: quote.exact, prefix: quote.prefix || "", suffix: quote.suffix || "", start, end, orphan: false, modified: AnnotateModel.now() }
+        : r)), "Note re-attached.");
+    },
+  });
+  const text = ui.text();
+  /** @type {Record[]} */
+  let records = [];
+  /** @type {Record | null} */
+  let deleted = null;
+
+  /**
+   * Anchor each record to the text as it is now; a moved passage takes its new
+   * place, words not found become an orphan (kept, listed, never painted).
+   * @param {Record} r @returns {Record}
+   */
+  function placed(r) {
+    const found = AnnotateAnchoring.locate(text, [
+      { type: "TextQuoteSelector", exact: r.exact, prefix: r.prefix, suffix: r.suffix },
+      ...(r.orphan ? [] : [{ type: "TextPositionSelector", start: r.start, end: r.end }]),
+    ]);
+    if (!found) return { ...r, orphan: true };
+    if (found.how === "exact" && !r.orphan) return r;
+    const quote = AnnotateAnchoring.describe(text, found.start, found.end)[0];
+    return { ...r, exact: quote.exact, prefix: quote.prefix || "", suffix: quote.suffix || "", start: found.start, end: found.end, orphan: false };
+  }
+
+  /** @param {Record[]} next @param {string} message */
+  function save(next, message) {
+    records = next;
+    const ok = writeKey(keyOf(page), records.map((r) => AnnotateModel.toW3C(r, vocabulary)));
+    if (ok) tell(message);
+    show();
+  }
+
+  function show() {
+    ui.setHighlights(records.map((r) => ({
+      id: r.id, start: r.start, end: r.end, exact: r.exact, claimType: r.claimType,
+      status: r.status, note: r.note, creator: r.creator, orphan: r.orphan,
+    })));
+    const n = records.length;
+    count.textContent = n ? ` ${n}` : "";
+    toggle.setAttribute("aria-label", `Highlights: ${n} on this page. Open the panel.`);
+  }
+
+  /** @param {object[]} list @returns {Record[]} */
+  function parseStored(list) {
+    const out = [];
+    for (const item of list) {
+      try { out.push(AnnotateModel.fromW3C(item, vocabulary)); } catch (err) { /* written by us: skip a damaged one */ }
+    }
+    return out;
+  }
+
+  const stored = parseStored(readKey(keyOf(page)));
+  records = stored.map(placed);
+  const changed = records.some((r, i) => r !== stored[i]);
+  if (changed) writeKey(keyOf(page), records.map((r) => AnnotateModel.toW3C(r, vocabulary)));
+  show();
+  const lost = records.filter((r) => r.orphan).length;
+  if (lost) {
+    tell(`${lost} note${lost > 1 ? "s" : ""} could not find ${lost > 1 ? "their" : "its"} words in this version of the page: see “Not found in this text” in the panel.`);
+  }
+
+  // ---- Export: every page of this book, one W3C collection.
+
+  exportButton.addEventListener("click", () => {
+    /** @type {object[]} */
+    const all = [];
+    for (const name of storedPages()) all.push(...(name === page ? records.map((r) => AnnotateModel.toW3C(r, vocabulary)) : readKey(keyOf(name))));
+    if (!storedPages().includes(page)) all.push(...records.map((r) => AnnotateModel.toW3C(r, vocabulary)));
+    const data = AnnotateModel.collection(all, `${readerName()}: ${book}`);
+    const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    const who = readerName().replace(/[^\p{L}\p{N}_-]+/gu, "-").slice(0, 40) || "reader";
+    link.download = `annotations-${book}-${who}.json`;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    tell(`Exported ${all.length} highlight${all.length === 1 ? "" : "s"} to ${link.download}.`);
+  });
+
+  // ---- Import: validate the whole file first; a bad file changes nothing.
+
+  importButton.addEventListener("click", () => fileInput.click());
+  fileInput.addEventListener("change", () => {
+    const file = fileInput.files && fileInput.files[0];
+    fileInput.value = "";
+    if (!file) return;
+    file.text().then((source) => importText(file.name, source), (err) => {
+      alertReader(`${file.name}: cannot be read (${err})`);
+    });
+  });
+
+  /** @param {string} name @param {string} source */
+  function importText(name, source) {
+    let incoming;
+    try {
+      incoming = AnnotateModel.parseDocument(source, vocabulary);
+    } catch (err) {
+      alertReader(`${name}: ${err instanceof Error ? err.message : err}. Nothing was imported.`);
+      return;
+    }
+    // Annotations of this book go to their own page; others (e.g. Hypothesis,
+    // another copy of the book) are tried on this page, by their words.
+    /** @type {Map<string, Record[]>} */
+    const byPage = new Map();
+    for (const r of incoming) {
+      const other = r.source.startsWith(sourcePrefix) ? r.source.slice(sourcePrefix.length) : page;
+      const target = other || page;
+      if (!byPage.has(target)) byPage.set(target, []);
+      /** @type {Record[]} */ (byPage.get(target)).push(target === page ? { ...r, source: pageSource } : r);
+    }
+    let added = 0, updated = 0, elsewhere = 0;
+    /** @param {Record[]} current @param {Record[]} more */
+    const merge = (current, more) => {
+      const out = current.slice();
+      for (const r of more) {
+        const at = out.findIndex((x) => x.id === r.id);
+        if (at < 0) { out.push(r); added++; }
+        else if (r.modified > out[at].modified) { out[at] = r; updated++; }
+      }
+      return out;
+    };
+    const otherPages = [...byPage.keys()].filter((p) => p !== page);
+    for (const other of otherPages) {
+      const before = added;
+      const merged = merge(parseStored(readKey(keyOf(other))), /** @type {Record[]} */ (byPage.get(other)));
+      elsewhere += added - before;
+      if (!writeKey(keyOf(other), merged.map((r) => AnnotateModel.toW3C(r, vocabulary)))) return;
+    }
+    const mine = merge(records, (byPage.get(page) || []).map(placed));
+    save(mine, "");
+    const lostNow = (byPage.get(page) || []).map((r) => records.find((x) => x.id === r.id)).filter((r) => r && r.orphan).length;
+    const parts = [`Imported ${added + updated} of ${incoming.length} highlight${incoming.length === 1 ? "" : "s"} from ${name}`];
+    if (incoming.length - added - updated) parts.push(`${incoming.length - added - updated} already here`);
+    if (elsewhere) parts.push(`${elsewhere} for other pages of this book`);
+    if (lostNow) parts.push(`${lostNow} whose words are not in this page (listed under “Not found in this text”)`);
+    tell(parts.join("; ") + ".");
+    setOpen(true);
+  }
+
+  // Hosts and tests reach the layer through one object.
+  /** @type {any} */ (window).annotateLayer = {
+    text: () => text,
+    records: () => records.slice(),
+    importText,
+    open: ui.open,
+  };
+})();
