@@ -156,3 +156,24 @@ def test_a_killed_writer_leaves_every_committed_annotation(tmp_path: Path) -> No
     assert committed <= ids
     # Whole batches only: a transaction is all or nothing.
     assert len(ids) % 50 == 0
+
+
+def test_store_is_usable_from_another_thread(tmp_path: Path) -> None:
+    # Jupyter delivers widget messages on a kernel subshell: another thread.
+    import threading
+
+    store = Store(tmp_path / "s.db")
+    text = "Hegseth met Nakatani in Tokyo."
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            store.add(Annotation.new(source="urn:x", text=text, start=0, end=7))
+        except BaseException as err:  # reported below
+            errors.append(err)
+
+    worker = threading.Thread(target=write)
+    worker.start()
+    worker.join()
+    assert errors == []
+    assert store.count() == 1

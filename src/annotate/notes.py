@@ -13,6 +13,7 @@ the claim highlighter leaves them to this widget. Same store, same model.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import traitlets
 from .article import Article
 from .exchange import collection
 from .model import NOTE_LIMIT, Annotation, reader_name
-from .store import Store
+from .store import Store, StoreError
 
 __all__ = ["NOTE_TAG", "ReaderNotes"]
 
@@ -147,7 +148,9 @@ class ReaderNotes(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # a
                 self.edit(str(msg["id"]), str(msg["note"]))
             elif msg.get("action") == "delete":
                 self.delete(str(msg["id"]))
-        except (KeyError, ValueError, IndexError, TypeError) as err:
+        # A store that cannot be written is reported in the widget, not lost
+        # in the kernel's log (comm handlers' errors are not shown to the student).
+        except (KeyError, ValueError, IndexError, TypeError, StoreError, sqlite3.Error) as err:
             self.send({"error": f"Not saved: {err}"})
 
 

@@ -14,6 +14,7 @@ every change is saved at once and a restarted kernel paints the same marks.
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypedDict
@@ -26,7 +27,7 @@ from .article import Article
 from .model import Annotation, reader_name
 from .notes import NOTE_TAG
 from .sphinxext.assets import vocabulary_css
-from .store import Store
+from .store import Store, StoreError
 from .vocabulary import CLAIM_TYPES, STATUSES, vocabulary_json
 
 __all__ = ["ClaimHighlighter", "HighlightView"]
@@ -196,7 +197,9 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
         try:
             self._apply(content)
-        except (ValueError, KeyError, TypeError) as err:
+        # A store that cannot be written is reported in the widget, not lost
+        # in the kernel's log (comm handlers' errors are not shown to the student).
+        except (ValueError, KeyError, TypeError, StoreError, sqlite3.Error) as err:
             self.send({"error": f"Not saved: {err}"})
             return
         self._publish()
