@@ -246,6 +246,8 @@ var AnnotateUI = (function () {
     const statuses = Object.fromEntries(vocabulary.statuses.map((s) => [s.key, s]));
     /** @type {Highlight[]} */
     let highlights = [];
+    /** @type {Map<string, Highlight>} */
+    let byId = new Map();
     let index = indexText(blocks, options.skip);
     /** @type {Highlight | null} */
     let lastDeleted = null;
@@ -564,7 +566,7 @@ var AnnotateUI = (function () {
 
     /** @param {string[]} ids */
     function classOf(ids) {
-      const top = highlights.find((h) => h.id === ids[ids.length - 1]);
+      const top = byId.get(ids[ids.length - 1]);
       const kind = top && top.claimType ? top.claimType : "none";
       return `annotate-hl annotate-type--${kind}${ids.length > 1 ? " annotate-hl-overlap" : ""}`;
     }
@@ -572,6 +574,7 @@ var AnnotateUI = (function () {
     /** Paint `list` (replacing what was painted) and list it in the panel. @param {Highlight[]} next */
     function setHighlights(next) {
       highlights = next.slice();
+      byId = new Map(highlights.map((h) => [h.id, h]));
       unpaint(root);
       index = indexText(blocks, options.skip);
       paint(index, highlights, classOf);
@@ -580,11 +583,13 @@ var AnnotateUI = (function () {
         m.setAttribute("tabindex", "0");
         m.setAttribute("role", "button");
         const ids = (m.getAttribute("data-annotate-ids") || "").split(" ");
-        const labels = ids.map((id) => {
-          const h = highlights.find((x) => x.id === id);
+        // Name each type once; a passage under many highlights says how many.
+        const labels = [...new Set(ids.map((id) => {
+          const h = byId.get(id);
           return h && h.claimType ? types[h.claimType].label : "Highlight";
-        });
-        m.setAttribute("aria-label", `${labels.join(" and ")}: ${m.textContent}`);
+        }))];
+        const what = ids.length > 1 ? `${ids.length} highlights (${labels.join(", ")})` : labels[0];
+        m.setAttribute("aria-label", `${what}: ${m.textContent}`);
       });
       if (lastDeleted && highlights.some((h) => lastDeleted && h.id === lastDeleted.id)) lastDeleted = null;
       renderPanel();
