@@ -25,6 +25,7 @@ __all__ = [
     "ArticleError",
     "ClaimHighlighter",
     "ClaimType",
+    "ClassView",
     "ExchangeError",
     "ReaderNotes",
     "Status",
@@ -50,6 +51,10 @@ def __getattr__(name: str) -> object:
         from .widget import ClaimHighlighter
 
         return ClaimHighlighter
+    if name == "ClassView":
+        from .classview import ClassView
+
+        return ClassView
     if name == "ReaderNotes":
         from .notes import ReaderNotes
 

@@ -200,9 +200,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _plugins() -> list[Register]:
     """Subcommands that live in their own modules."""
-    from . import newarticle
+    from . import classroom, newarticle, report
 
-    return [newarticle.register]
+    return [newarticle.register, classroom.register, report.register]
 
 
 def main(argv: list[str] | None = None) -> int:

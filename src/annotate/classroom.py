@@ -1,0 +1,340 @@
+"""A class's annotations in one file: ``annotate merge PATH… -o class.json``.
+
+Every student exports their notes (W3C JSON from this kit, or a Hypothesis
+export) and the teacher merges the files, or folders of them, into one W3C
+AnnotationCollection. Each annotation keeps its creator; an id seen twice counts
+once (the later ``modified`` wins); every annotation is re-anchored on the
+chapter's current text. A file that cannot be read is skipped and named with
+its reason, never dropped silently, and the rest is merged.
+
+>>> from annotate.model import Annotation
+>>> a = Annotation.new(source="urn:x", text="The cat sat.", start=4, end=7, creator="Ana")
+>>> from dataclasses import replace
+>>> newer = replace(a, note="Which cat?", modified="2099-01-01T00:00:00Z")
+>>> [x.note for x in keep_latest([a, newer, a])]
+['Which cat?']
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import errno
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .article import Article, ArticleError, book_root, find_chapter, load_article
+from .cli import reanchor
+from .exchange import ExchangeError, collection, read_annotations
+from .model import Annotation
+
+__all__ = [
+    "CLASS_LABEL",
+    "Merged",
+    "Placement",
+    "Skipped",
+    "book_folder",
+    "find_files",
+    "keep_latest",
+    "merge",
+    "place",
+    "register",
+    "write_atomic",
+    "write_class",
+]
+
+CLASS_LABEL = "Class annotations (annotate merge)"
+_OUTCOMES = ("anchored", "moved", "orphaned")
+_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file (or folder) left out of the merge, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Merged:
+    """What ``merge`` made: the annotations, where they came from, what was left out."""
+
+    annotations: list[Annotation]
+    files: list[Path]
+    skipped: list[Skipped]
+    duplicates: int
+    counts: dict[str, int]
+    unplaced: dict[str, int] = field(default_factory=dict)
+    """Sources no chapter of the book answers to, with how many annotations name each."""
+
+
+@dataclass
+class Placement:
+    """Chapters found under a book ``root``, loaded once per source IRI.
+
+    ``place`` fills it; the report reads the articles back from it.
+    """
+
+    root: Path
+    articles: dict[str, Article | None] = field(default_factory=dict)
+
+    def article(self, source: str) -> Article | None:
+        """The chapter ``source`` names, or ``None`` (no such chapter, or no article in it)."""
+        if source not in self.articles:
+            path = find_chapter(source, self.root)
+            try:
+                self.articles[source] = load_article(path) if path else None
+            except ArticleError:
+                # Any file may name any chapter: one naming a page without an
+                # article must not stop the class's merge. Its notes become orphans.
+                self.articles[source] = None
+        return self.articles[source]
+
+
+def book_folder(option: str | Path | None) -> Path:
+    """The book root for ``--book DIR``; without it, the book around the current folder.
+
+    >>> book_folder(".") == (book_root(".") or Path(".").resolve())
+    True
+    """
+    if option is None:
+        return book_root(Path.cwd()) or Path.cwd()
+    folder = Path(option)
+    if not folder.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such book folder", str(option))
+    return book_root(folder) or folder.resolve()
+
+
+def find_files(
+    paths: Iterable[str | Path], exclude: Path | None = None
+) -> tuple[list[Path], list[Skipped]]:
+    """The files to merge: each file named, and every ``*.json`` under each folder.
+
+    Folders are searched without following links to other folders.
+
+    A file reached twice is read once. ``exclude`` (the merge's own output) is
+    left out of folder walks, and said so; named explicitly, it is merged.
+    """
+    found: list[Path] = []
+    skipped: list[Skipped] = []
+    seen: set[Path] = set()
+    avoid = exclude.resolve() if exclude else None
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            # os.walk does not follow links to folders: a link to / in an unpacked
+            # archive must not turn the merge into a walk of the whole disk.
+            inside = sorted(
+                Path(folder, name)
+                for folder, _, names in os.walk(path)
+                for name in names
+                if name.lower().endswith(".json") and Path(folder, name).is_file()
+            )
+            if not inside:
+                skipped.append(Skipped(str(path), "holds no .json file"))
+            if avoid is not None and any(p.resolve() == avoid for p in inside):
+                skipped.append(
+                    Skipped(str(exclude), "is this merge's output (name it to merge it too)")
+                )
+        else:
+            inside = [path]  # a missing file is named by read_annotations, with the others
+        for p in inside:
+            key = p.resolve()
+            if key in seen or (key == avoid and path.is_dir()):
+                continue
+            seen.add(key)
+            found.append(p)
+    return found, skipped
+
+
+def _when(stamp: str) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return _NEVER  # an unreadable time loses to any readable one
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def keep_latest(annotations: Iterable[Annotation]) -> list[Annotation]:
+    """One annotation per id: the one modified last (the first seen, on a tie)."""
+    kept: dict[str, Annotation] = {}
+    for ann in annotations:
+        old = kept.get(ann.id)
+        if old is None or (
+            ann.modified != old.modified and _when(ann.modified) > _when(old.modified)
+        ):
+            kept[ann.id] = ann
+    return list(kept.values())
+
+
+def place(
+    annotations: list[Annotation], where: Placement
+) -> tuple[list[Annotation], dict[str, int]]:
+    """``cli.reanchor`` for a class: each annotation on its chapter's current text.
+
+    Anchoring runs once per distinct target (source and selectors): a class
+    highlights the same words many times over. Returns the placed annotations
+    in the same order and the counts of anchored / moved / orphaned.
+    """
+    counts = dict.fromkeys(_OUTCOMES, 0)
+    done: dict[tuple[str, str, str, str, int, int], tuple[Annotation, str]] = {}
+    out: list[Annotation] = []
+    for ann in annotations:
+        key = (ann.source, ann.exact, ann.prefix, ann.suffix, ann.start, ann.end)
+        hit = done.get(key)
+        if hit is None:
+            article = where.article(ann.source)
+            if article is None:
+                placed, outcome = replace(ann, orphan=True), "orphaned"
+            else:
+                (placed,), one = reanchor([ann], article, where.root)
+                outcome = next(k for k in _OUTCOMES if one[k])
+            done[key] = (placed, outcome)
+            out.append(placed)
+        else:
+            rep, outcome = hit
+            # Most notes were made on the current text: nothing to copy, and a copy
+            # of a frozen dataclass is the costliest step of a large merge.
+            same = (rep.source, rep.start, rep.end, rep.orphan) == (
+                ann.source,
+                ann.start,
+                ann.end,
+                ann.orphan,
+            ) and (rep.exact, rep.prefix, rep.suffix) == (ann.exact, ann.prefix, ann.suffix)
+            out.append(
+                ann
+                if same
+                else replace(
+                    ann,
+                    source=rep.source,
+                    start=rep.start,
+                    end=rep.end,
+                    exact=rep.exact,
+                    prefix=rep.prefix,
+                    suffix=rep.suffix,
+                    orphan=rep.orphan,
+                )
+            )
+        counts[outcome] += 1
+    return out, counts
+
+
+def merge(paths: Iterable[str | Path], root: Path, *, output: Path | None = None) -> Merged:
+    """Read, de-duplicate and re-anchor the annotations in ``paths``.
+
+    A file that cannot be read is listed in ``skipped`` with its reason. The
+    progress bar shows on a terminal only (``disable=None``).
+    """
+    files, skipped = find_files(paths, exclude=output)
+    read: list[Annotation] = []
+    merged: list[Path] = []
+    for path in tqdm(files, desc="merging", unit="file", disable=None, leave=False):
+        try:
+            read += read_annotations(path)
+        except ExchangeError as err:
+            skipped.append(
+                Skipped(str(path), f"{err.item}: {err.reason}" if err.item else err.reason)
+            )
+            continue
+        merged.append(path)
+    unique = keep_latest(read)
+    where = Placement(root)
+    placed, counts = place(unique, where)
+    placed.sort(key=lambda a: (a.source, a.start, a.end, a.creator, a.id))
+    missing = {source for source, article in where.articles.items() if article is None}
+    unplaced = Counter(a.source for a in placed if a.source in missing)
+    return Merged(placed, merged, skipped, len(read) - len(unique), counts, dict(unplaced))
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: a temporary file, then a rename.
+
+    A failure leaves any existing ``path`` as it was.
+    """
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise OSError(err.errno, err.strerror, str(path)) from err
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        # mkstemp makes the file private (0600); give it the mode a plain write would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(err, OSError):
+            raise OSError(err.errno, err.strerror, str(path)) from err
+        raise
+
+
+def write_class(path: str | Path, annotations: list[Annotation]) -> None:
+    """Save ``annotations`` as the class file: one W3C AnnotationCollection, atomically."""
+    data = collection(annotations, label=CLASS_LABEL)
+    # Compact JSON: a class file is for programs; the C encoder only runs without indent.
+    write_atomic(path, json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def _merge_command(args: argparse.Namespace) -> int:
+    output = Path(args.output)
+    root = book_folder(args.book)
+    result = merge(args.paths, root, output=output)
+    for skip in result.skipped:
+        print(f"annotate: skipped {skip.path}: {skip.reason}", file=sys.stderr)
+    for source, n in sorted(result.unplaced.items()):
+        print(
+            f"annotate: note: no chapter in {root} for {source}: "
+            f"its {n} annotation(s) are kept as orphans (--book DIR names the book)",
+            file=sys.stderr,
+        )
+    if not result.files:
+        print(
+            f"annotate: error: no file could be merged ({len(result.skipped)} skipped); "
+            f"{output} not written",
+            file=sys.stderr,
+        )
+        return 1
+    write_class(output, result.annotations)
+    c = result.counts
+    print(
+        f"merged {len(result.annotations)} annotation(s) from {len(result.files)} file(s) "
+        f"into {output} ({result.duplicates} duplicate(s) counted once); "
+        f"skipped {len(result.skipped)} file(s); "
+        f"{c['anchored']} anchored, {c['moved']} moved, {c['orphaned']} orphaned"
+    )
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``annotate merge`` to the command line."""
+    p = subparsers.add_parser(
+        "merge",
+        help="merge a class's annotation files into one class file",
+        description="Merge students' W3C or Hypothesis exports (files, or folders searched "
+        "for *.json) into one W3C AnnotationCollection, re-anchored on the book's current "
+        "text. A file that cannot be read is skipped and named; the rest is merged.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="export files or folders")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the class file")
+    p.add_argument(
+        "--book",
+        metavar="DIR",
+        help="the book whose chapters to anchor on (default: the book around this folder)",
+    )
+    p.set_defaults(func=_merge_command)

@@ -1,0 +1,53 @@
+"""``ClassView``: the class report inside Jupyter.
+
+The same page as ``annotate report`` writes (heatmap, filters, notes under
+each paragraph, summaries), drawn by the same ``static/report.js`` from one
+synced trait holding the report's data. Read-only: it changes no file.
+
+>>> import annotate                                           # doctest: +SKIP
+>>> view = annotate.ClassView("class.json", anonymize=True)   # doctest: +SKIP
+>>> view                                                      # doctest: +SKIP
+>>> view.report["totals"]["students"]                         # doctest: +SKIP
+24
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+from .classroom import book_folder
+from .exchange import read_annotations
+from .report import build_report
+
+__all__ = ["ClassView"]
+
+_STATIC = Path(__file__).parent / "static"
+
+
+class ClassView(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # anywidget is untyped
+    """A class file (from ``annotate merge``) as a report in the notebook.
+
+    ``book`` is the book folder whose chapters the notes are shown on (default:
+    the book around the current folder); ``anonymize`` shows pseudonyms.
+    """
+
+    _esm = _STATIC / "report.js"
+    _css = _STATIC / "report.css"
+
+    report = traitlets.Dict(
+        help="The report's data (annotate.report.ReportData): students, chapters, notes."
+    ).tag(sync=True)
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        book: str | Path | None = None,
+        anonymize: bool = False,
+    ) -> None:
+        self.path = Path(path)
+        data = build_report(read_annotations(self.path), book_folder(book), anonymize=anonymize)
+        super().__init__(report=dict(data))
