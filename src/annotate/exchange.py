@@ -60,27 +60,24 @@ class ExchangeError(ValueError):
         super().__init__(where + reason)
 
 
-def _depth(text: str) -> int:
-    """The deepest nesting of arrays/objects, counted without recursion."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-            if deepest > MAX_DEPTH:
-                return deepest
-        elif ch in "]}":
-            depth -= 1
+def _depth(data: Any) -> int:
+    """The deepest nesting of arrays/objects in parsed JSON, without recursion.
+
+    >>> _depth({"a": [1, {"b": "]]]["}]})
+    3
+    """
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            node = node.values()
+        elif not isinstance(node, list):
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in node if isinstance(child, (dict, list)))
     return deepest
 
 
@@ -109,12 +106,15 @@ def parse_document(text: str, path: str | Path = "<input>") -> list[Annotation]:
     """Annotations in a JSON document (any format this kit reads)."""
     if not text.strip():
         raise ExchangeError(path, "is empty")
-    if _depth(text) > MAX_DEPTH:
-        raise ExchangeError(path, f"JSON is nested deeper than {MAX_DEPTH} levels")
+    too_deep = f"JSON is nested deeper than {MAX_DEPTH} levels"
     try:
         data = json.loads(text)
+    except RecursionError as err:  # the decoder's own guard, far deeper than ours
+        raise ExchangeError(path, too_deep) from err
     except json.JSONDecodeError as err:
         raise ExchangeError(path, f"is not JSON ({err.msg} at line {err.lineno})") from err
+    if _depth(data) > MAX_DEPTH:
+        raise ExchangeError(path, too_deep)
     items = _items(data, path)
     out = []
     for n, item in enumerate(items, start=1):
