@@ -16,8 +16,22 @@ from .conftest import ROOT
 # Context words and passage words come from disjoint alphabets, so a passage
 # never occurs by chance in its surroundings; both mix scripts and emoji.
 CONTEXT_WORDS = st.sampled_from(
-    ["alliance", "treaty", "東京", "会談", "שלום", "عالم", "🇯🇵", "👩‍👩‍👧", "base", "e\u0301tude",
-     "navy", "talks", "summit", "ports"]
+    [
+        "alliance",
+        "treaty",
+        "東京",
+        "会談",
+        "שלום",
+        "عالم",
+        "🇯🇵",
+        "👩‍👩‍👧",
+        "base",
+        "e\u0301tude",
+        "navy",
+        "talks",
+        "summit",
+        "ports",
+    ]
 )
 PASSAGE_WORDS = st.sampled_from(
     ["KAPPA", "ΔΈΛΤΑ", "ZULU", "QUBIT", "ЖУК", "XYZZY", "🛰️", "VOX", "MÜNZ", "GRIFFIN"]
@@ -39,8 +53,13 @@ def test_describe_then_anchor_returns_the_same_span(text: str, data: st.DataObje
 
 
 @SLOW
-@given(words(CONTEXT_WORDS, 3, 12), words(PASSAGE_WORDS, 1, 6), words(CONTEXT_WORDS, 3, 12),
-       words(CONTEXT_WORDS, 1, 5), st.booleans())
+@given(
+    words(CONTEXT_WORDS, 3, 12),
+    words(PASSAGE_WORDS, 1, 6),
+    words(CONTEXT_WORDS, 3, 12),
+    words(CONTEXT_WORDS, 1, 5),
+    st.booleans(),
+)
 def test_an_edit_outside_the_span_keeps_it(
     before: str, passage: str, after: str, insert: str, at_start: bool
 ) -> None:
@@ -55,8 +74,9 @@ def test_an_edit_outside_the_span_keeps_it(
 
 
 @SLOW
-@given(words(CONTEXT_WORDS, 6, 12), words(PASSAGE_WORDS, 6, 10), words(CONTEXT_WORDS, 6, 12),
-       st.data())
+@given(
+    words(CONTEXT_WORDS, 6, 12), words(PASSAGE_WORDS, 6, 10), words(CONTEXT_WORDS, 6, 12), st.data()
+)
 def test_an_edit_inside_the_span_still_finds_it(
     before: str, passage: str, after: str, data: st.DataObject
 ) -> None:
@@ -83,8 +103,9 @@ def test_deleting_the_passage_gives_none(before: str, passage: str, after: str) 
 
 
 @SLOW
-@given(words(CONTEXT_WORDS, 4, 10), words(PASSAGE_WORDS, 2, 6), words(CONTEXT_WORDS, 4, 10),
-       st.data())
+@given(
+    words(CONTEXT_WORDS, 4, 10), words(PASSAGE_WORDS, 2, 6), words(CONTEXT_WORDS, 4, 10), st.data()
+)
 def test_a_look_alike_passage_elsewhere_is_not_taken(
     before: str, passage: str, after: str, data: st.DataObject
 ) -> None:
@@ -133,8 +154,11 @@ def test_locate_says_how_it_found_the_words() -> None:
 
 @pytest.mark.parametrize(
     "selectors",
-    [[], [{"type": "TextPositionSelector", "start": 0, "end": 3}],
-     [{"type": "TextQuoteSelector", "exact": ""}]],
+    [
+        [],
+        [{"type": "TextPositionSelector", "start": 0, "end": 3}],
+        [{"type": "TextQuoteSelector", "exact": ""}],
+    ],
 )
 def test_without_a_quote_nothing_is_anchored(selectors: list[dict[str, object]]) -> None:
     assert anchor("some text", selectors) is None

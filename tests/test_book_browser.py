@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +10,6 @@ import pytest
 from .conftest import Book
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def served(book: Book) -> Iterator[str]:
-    """The built book over HTTP on 127.0.0.1, as `python -m http.server` would serve it."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(book.html))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def open_page(browser: Any, url: str) -> tuple[Any, list[str]]:

@@ -16,7 +16,6 @@ from annotate.cli import main as cli
 from annotate.exchange import collection
 
 from .conftest import ROOT, SHARED, Book
-from .test_book_browser import served  # noqa: F401  # the module fixture
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +71,10 @@ class Reader:
                 const at = all.indexOf(words);
                 if (at < 0) continue;
                 const where = (i) => {
-                  for (const n of nodes) { if (i < n.data.length) return [n, i]; i -= n.data.length; }
+                  for (const n of nodes) {
+                    if (i < n.data.length) return [n, i];
+                    i -= n.data.length;
+                  }
                 };
                 const [n1, o1] = where(at), [n2, o2] = where(at + words.length - 1);
                 n1.parentElement.scrollIntoView({block: 'center'});
@@ -128,7 +130,11 @@ def test_layer_reads_the_text_load_article_reads(context: Any, book: Book) -> No
 
 @pytest.mark.parametrize("scheme", ["file", "http"])
 def test_mouse_highlight_survives_reload_and_can_be_edited_and_deleted(
-    context: Any, book: Book, served: str, artifacts: Path, scheme: str  # noqa: F811
+    context: Any,
+    book: Book,
+    served: str,
+    artifacts: Path,
+    scheme: str,
 ) -> None:
     reader = Reader(context, url_of(book, served, scheme))
     words = "reinforced the notion that the U.S. remains steadfast"
@@ -354,7 +360,8 @@ def test_full_storage_says_so(context: Any, book: Book) -> None:
           catch (e) { /* full now */ }
           let small = 'y'.repeat(1 << 16);
           for (let i = 0; small.length > 16; i++) {
-            try { localStorage.setItem('tail' + i, small); } catch (e) { small = small.slice(0, small.length / 2); }
+            try { localStorage.setItem('tail' + i, small); }
+            catch (e) { small = small.slice(0, small.length / 2); }
           }
         }"""
     )
@@ -397,9 +404,7 @@ def test_rebuilt_text_reanchors_or_lists_orphans(context: Any, book: Book) -> No
     assert not by_note["moved"]["orphan"]
     assert by_note["edited"]["exact"] == "which he characterized as a critical"
     assert by_note["gone"]["orphan"]
-    assert sorted(painted(reader.page)) == sorted(
-        [kept, "which he characterized as a critical"]
-    )
+    assert sorted(painted(reader.page)) == sorted([kept, "which he characterized as a critical"])
     reader.open_panel()
     orphans = reader.page.locator(".annotate-orphans .annotate-item-note")
     assert orphans.all_text_contents() == ["gone"]
@@ -443,12 +448,20 @@ def test_anchoring_agrees_with_python_on_shared_cases(browser: Any) -> None:
     page.add_script_tag(path=str(ROOT / "src" / "annotate" / "static" / "anchoring.js"))
     for case in cases:
         found = locate(case["text"], case["selectors"])
-        expected = None if found is None else {"start": found.start, "end": found.end, "how": found.how}
+        expected = (
+            None if found is None else {"start": found.start, "end": found.end, "how": found.how}
+        )
         assert expected == case["expected"], f"python: {case['name']}"
-        js = page.evaluate("([t, s]) => AnnotateAnchoring.locate(t, s)", [case["text"], case["selectors"]])
+        js = page.evaluate(
+            "([t, s]) => AnnotateAnchoring.locate(t, s)", [case["text"], case["selectors"]]
+        )
         assert js == case["expected"], f"javascript: {case['name']}"
         start, end = 1, min(4, len(case["text"]))
         py = describe(case["text"], start, end)
-        assert page.evaluate("([t, a, b]) => AnnotateAnchoring.describe(t, a, b)", [case["text"], start, end]) == py
+        assert (
+            page.evaluate(
+                "([t, a, b]) => AnnotateAnchoring.describe(t, a, b)", [case["text"], start, end]
+            )
+            == py
+        )
     page.close()
-

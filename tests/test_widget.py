@@ -50,7 +50,7 @@ def test_traits_describe_the_article(store: Path) -> None:
     hl = annotate.ClaimHighlighter(ARTICLE, store=store, reader="Ana")
     assert hl.text == ARTICLE.text
     assert [b["kind"] for b in hl.blocks][:2] == ["headline", "dek"]
-    assert [t["label"] for t in hl.vocabulary["claimTypes"]][0] == "Factual claim"
+    assert hl.vocabulary["claimTypes"][0]["label"] == "Factual claim"
     assert len(hl.editor_claims) == len(ARTICLE.claims) >= 8
     assert hl.highlights == []
 
