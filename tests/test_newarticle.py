@@ -606,11 +606,5 @@ def test_book_with_new_chapters_builds_and_reads_verbatim(tmp_path: Path) -> Non
         assert text == load_article_text_of(source)
         assert text == load_article(book / "chapters" / f"{slug}.md").text
         assert (book / seed).read_bytes() == source.read_bytes()
-    if code == 0 and not warnings:
-        return
-    # The book itself may not build cleanly while its other chapters are being
-    # written: then the new chapters must at least add no warning of their own.
-    baseline = make_book(tmp_path / "baseline")
-    _, before = build(baseline, tmp_path / "baseline-out")
-    assert warnings == before
-    pytest.skip(f"this checkout's book has {len(before)} warnings of its own; ours add none")
+    # The whole book, with the new chapters, builds under -W.
+    assert (code, warnings) == (0, [])
