@@ -238,3 +238,33 @@ def test_highlight_with_mouse_and_keyboard_survives_restart(
     assert json.loads(output_of(page, 2)) == saved
     page.screenshot(path=str(artifacts / "widget-after-restart.png"))
     page.close()
+
+
+def test_notebook7_highlight_is_saved(browser: Any, lab: dict[str, Any], artifacts: Path) -> None:
+    """The same widget in Notebook 7's interface (served by the same server)."""
+    root = lab["root"]
+    notebook = json.loads((root / "test.ipynb").read_text(encoding="utf-8"))
+    notebook["cells"][1]["source"] = SETUP.replace("class.db", "nb7.db")
+    (root / "nb7.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{lab['base']}/notebooks/nb7.ipynb?token={lab['token']}")
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
+    page.wait_for_timeout(2000)  # the kernel starts
+    run_cell(page, 0)
+    run_cell(page, 1)
+    widget = page.locator(".annotate-widget-article")
+    widget.wait_for(timeout=60_000)
+    words = "who traveled to Japan after discussions in the Philippines"
+    select_words(page, widget, words)
+    palette = page.locator(".annotate-palette")
+    palette.wait_for()
+    palette.get_by_role("button", name="Factual claim").click()
+    palette.get_by_label("Note", exact=True).fill("Manila first, then Iwo Jima?")
+    palette.get_by_role("button", name="Save").click()
+    widget.locator("mark.annotate-hl.annotate-type--factual").first.wait_for()
+    page.screenshot(path=str(artifacts / "widget-notebook7.png"))
+    run_cell(page, 2)
+    assert json.loads(output_of(page, 2)) == [
+        [words, "factual", "needs-checking", "Manila first, then Iwo Jima?"]
+    ]
+    page.close()
