@@ -465,3 +465,23 @@ def test_anchoring_agrees_with_python_on_shared_cases(browser: Any) -> None:
             == py
         )
     page.close()
+
+
+def test_long_lists_are_shown_a_page_at_a_time(context: Any, book: Book, tmp_path: Path) -> None:
+    notes = []
+    for n in range(60):
+        start = (n * 23) % (len(ARTICLE.text) - 30)
+        notes.append(
+            Annotation.new(
+                source=ARTICLE.source, text=ARTICLE.text, start=start, end=start + 12, note=f"n{n}"
+            )
+        )
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(collection(notes)), encoding="utf-8")
+    reader = Reader(context, url_of(book, "", "file"))
+    reader.import_file(path)
+    items = reader.page.locator(".annotate-list:not(.annotate-orphans) .annotate-item-open")
+    assert items.count() == 50
+    reader.page.get_by_role("button", name="Show 10 more (10 not shown)").click()
+    assert items.count() == 60
+    assert len(reader.records()) == 60

@@ -545,10 +545,28 @@ var AnnotateUI = (function () {
       return li;
     }
 
+    // A long list is shown a page at a time: hundreds of entries nobody reads
+    // cost more to lay out than painting every highlight in the text.
+    const PAGE = 50;
+    let shown = PAGE;
     function renderPanel() {
       const placed = highlights.filter((h) => !h.orphan).sort((a, b) => a.start - b.start || a.end - b.end);
       const lost = highlights.filter((h) => h.orphan);
-      list.replaceChildren(...placed.map(item));
+      list.replaceChildren(...placed.slice(0, shown).map(item));
+      if (placed.length > shown) {
+        const more = el("button", { type: "button", class: "annotate-more" },
+          `Show ${Math.min(PAGE, placed.length - shown)} more (${placed.length - shown} not shown)`);
+        more.addEventListener("click", () => {
+          shown += PAGE;
+          renderPanel();
+          const next = list.children[shown - PAGE];
+          const button = next && next.querySelector("button");
+          if (button instanceof HTMLElement) button.focus();
+        });
+        const li = el("li", { class: "annotate-item" });
+        li.appendChild(more);
+        list.appendChild(li);
+      }
       if (!placed.length) list.appendChild(el("li", { class: "annotate-empty" }, "No highlights yet. Select words in the article to add one."));
       orphans.replaceChildren(...lost.map(item));
       orphanHeading.hidden = orphanHelp.hidden = !lost.length;

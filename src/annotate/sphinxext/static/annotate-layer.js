@@ -329,10 +329,11 @@
     /** @param {Record[]} current @param {Record[]} more */
     const merge = (current, more) => {
       const out = current.slice();
+      const at = new Map(out.map((r, i) => [r.id, i]));
       for (const r of more) {
-        const at = out.findIndex((x) => x.id === r.id);
-        if (at < 0) { out.push(r); added++; }
-        else if (r.modified > out[at].modified) { out[at] = r; updated++; }
+        const i = at.get(r.id);
+        if (i === undefined) { at.set(r.id, out.length); out.push(r); added++; }
+        else if (r.modified > out[i].modified) { out[i] = r; updated++; }
       }
       return out;
     };
@@ -345,7 +346,8 @@
     }
     const mine = merge(records, (byPage.get(page) || []).map(placed));
     save(mine, "");
-    const lostNow = (byPage.get(page) || []).map((r) => records.find((x) => x.id === r.id)).filter((r) => r && r.orphan).length;
+    const byId = new Map(records.map((r) => [r.id, r]));
+    const lostNow = (byPage.get(page) || []).filter((r) => { const x = byId.get(r.id); return x && x.orphan; }).length;
     const parts = [`Imported ${added + updated} of ${incoming.length} highlight${incoming.length === 1 ? "" : "s"} from ${name}`];
     if (incoming.length - added - updated) parts.push(`${incoming.length - added - updated} already here`);
     if (elsewhere) parts.push(`${elsewhere} for other pages of this book`);
