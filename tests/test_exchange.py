@@ -14,6 +14,7 @@ import pytest
 from annotate.exchange import (
     ExchangeError,
     collection,
+    dump_collection,
     neutralise,
     parse_document,
     read_annotations,
@@ -233,3 +234,16 @@ def test_exports_meet_every_w3c_must(tmp_path: Path) -> None:
         [sys.executable, str(checker), str(path), str(single)], capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_dump_collection_is_the_collection_one_annotation_per_line(count: int) -> None:
+    text = "Hegseth met Nakatani in Tokyo on Sunday."
+    anns = [
+        Annotation.new(source="urn:x", text=text, start=i, end=i + 7, note=f'"{i}"\n')
+        for i in range(count)
+    ]
+    dumped = dump_collection(anns, label="class")
+    assert json.loads(dumped) == collection(anns, label="class")
+    assert len(dumped.splitlines()) == (count + 2 if count else 1)
+    assert [a.id for a in parse_document(dumped)] == [a.id for a in anns]

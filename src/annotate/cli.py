@@ -8,7 +8,6 @@ and the reason and exit status 1; usage errors exit 2; nothing is half-done.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from .anchoring import describe, locate
 from .article import Article, ArticleError, book_root, find_chapter, load_article
-from .exchange import ExchangeError, collection, read_annotations, write_csv
+from .exchange import ExchangeError, dump_collection, read_annotations, write_csv
 from .model import Annotation, AnnotationError
 from .store import Store, StoreError
 
@@ -95,10 +94,7 @@ def _export(args: argparse.Namespace) -> int:
     with Store(args.store) as store:
         source = load_article(args.chapter).source if args.chapter else None
         annotations = store.list(source)
-    if args.format == "csv":
-        text = write_csv(annotations)
-    else:
-        text = json.dumps(collection(annotations), ensure_ascii=False, indent=2) + "\n"
+    text = write_csv(annotations) if args.format == "csv" else dump_collection(annotations)
     if args.output and args.output != "-":
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {len(annotations)} annotation(s) to {args.output}", file=sys.stderr)

@@ -27,6 +27,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "ExchangeError",
     "collection",
+    "dump_collection",
     "neutralise",
     "parse_document",
     "read_annotations",
@@ -219,6 +220,26 @@ def collection(annotations: list[Annotation], label: str | None = None) -> dict[
     if label:
         data["label"] = label
     return data
+
+
+def dump_collection(annotations: list[Annotation], label: str | None = None) -> str:
+    """:func:`collection` as JSON text, one annotation per line.
+
+    Readable in an editor and a diff, and written by the C encoder: an indented
+    dump of 60,000 annotations takes Python's slow pure-Python path.
+
+    >>> print(dump_collection([]))  # doctest: +NORMALIZE_WHITESPACE
+    {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationCollection",
+     "total": 0, "first": {"type": "AnnotationPage", "startIndex": 0, "items": []}}
+    """
+    data = collection(annotations, label)
+    page = data.pop("first")
+    items = page.pop("items")
+    head = json.dumps(data, ensure_ascii=False)[:-1]
+    page_head = json.dumps(page, ensure_ascii=False)[:-1]
+    lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+    body = f"\n{lines}\n" if items else ""
+    return f'{head}, "first": {page_head}, "items": [{body}]}}}}\n'
 
 
 def neutralise(cell: str) -> str:
