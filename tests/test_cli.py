@@ -170,3 +170,26 @@ def test_console_script_runs(book: Path) -> None:
     assert proc.returncode == 1
     assert "missing.json: no such file" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_import_keeps_notes_on_pages_without_an_article(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A context note highlighted in the book: the page exists but holds no {article}.
+    (book / "chapters" / "context").mkdir()
+    (book / "chapters" / "context" / "alliance.md").write_text(
+        "# The alliance\n\nThe treaty was signed in 1960.\n", encoding="utf-8"
+    )
+    text = "The alliance\n\nThe treaty was signed in 1960."
+    note = Annotation.new(
+        source="urn:annotate:hegseth-japan-2025:chapters/context/alliance",
+        text=text,
+        start=text.index("1960"),
+        end=text.index("1960") + 4,
+        note="when exactly?",
+    )
+    mixed = [highlight("war-fighting headquarters"), note]
+    assert main(["import", str(write(book / "in.json", mixed))]) == 0
+    assert "1 anchored, 0 moved, 1 orphaned" in capsys.readouterr().out
+    stored = {a.exact: a for a in Store(book / "store.db").list()}
+    assert stored["1960"].note == "when exactly?" and stored["1960"].orphan

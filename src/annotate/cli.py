@@ -50,7 +50,12 @@ def reanchor(
         if article is None:
             if ann.source not in articles:
                 path = find_chapter(ann.source, root)
-                articles[ann.source] = load_article(path) if path else None
+                try:
+                    articles[ann.source] = load_article(path) if path else None
+                except ArticleError:
+                    # A page with no {article} (a context note highlighted in the
+                    # book): its notes are kept as they are, unplaced.
+                    articles[ann.source] = None
             article = articles[ann.source]
         found = locate(article.text, ann.selectors()) if article else None
         if article is None or found is None:
