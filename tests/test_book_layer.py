@@ -485,3 +485,50 @@ def test_long_lists_are_shown_a_page_at_a_time(context: Any, book: Book, tmp_pat
     reader.page.get_by_role("button", name="Show 10 more (10 not shown)").click()
     assert items.count() == 60
     assert len(reader.records()) == 60
+
+
+def test_anchoring_agrees_with_python_on_random_edits(browser: Any) -> None:
+    """Exact and moved outcomes agree always; fuzzy ones nearly always.
+
+    The fuzzy search differs (rapidfuzz's alignment in Python, a semi-global
+    edit-distance alignment here), so a borderline edit may be placed by one and
+    orphaned by the other; both apply the same thresholds, so neither may land
+    on other words, and where both place it the ends differ by a few characters.
+    """
+    import random
+
+    from annotate import locate
+
+    rng = random.Random(42)
+    text = ARTICLE.text
+    cases = []
+    for _ in range(400):
+        start = rng.randrange(0, len(text) - 50)
+        selectors = describe(text, start, start + rng.randrange(1, 50))
+        new = text
+        for _ in range(rng.randrange(1, 4)):
+            a = rng.randrange(0, len(new))
+            b = min(len(new), a + rng.randrange(0, 30))
+            new = new[:a] + rng.choice(["", "X", " new words ", "Hegseth", "the"]) + new[b:]
+        found = locate(new, selectors)
+        cases.append((new, selectors, found and [found.start, found.end, found.how]))
+    page = browser.new_page()
+    page.add_script_tag(path=str(ROOT / "src" / "annotate" / "static" / "anchoring.js"))
+    js = page.evaluate(
+        """(cases) => cases.map(([t, s]) => {
+             const f = AnnotateAnchoring.locate(t, s);
+             return f && [f.start, f.end, f.how];
+           })""",
+        [[t, s] for t, s, _ in cases],
+    )
+    page.close()
+    fuzzy_differences = 0
+    for (_, selectors, py), got in zip(cases, js, strict=True):
+        if py == got:
+            continue
+        kinds = {py and py[2], got and got[2]}
+        assert kinds <= {"fuzzy", None}, (selectors, py, got)
+        fuzzy_differences += 1
+        if py is not None and got is not None:
+            assert abs(py[0] - got[0]) <= 3 and abs(py[1] - got[1]) <= 3, (selectors, py, got)
+    assert fuzzy_differences <= len(cases) // 50
