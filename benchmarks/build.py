@@ -50,9 +50,17 @@ def claim(name, rawtext, text, lineno, inliner, options=None, content=None):
 
 
 def setup(app):
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.plain import Style
+
+    # The book names annotate's bibliography style; plain stands in for it.
+    register_plugin("pybtex.style.formatting", "annotate", Style, force=True)
     app.add_config_value("annotate_book_id", "book", "env")
+    app.add_config_value("annotate_jupyter_url", "", "env")
+    app.add_config_value("annotate_highlight_pages", [], "html")
     app.add_role("claim", claim)
-    for name in ("article", "claim-explanation", "claim-index", "claim-vocabulary"):
+    for name in ("article", "claim-explanation", "claim-index", "claim-vocabulary",
+                 "open-in-jupyter"):
         app.add_directive(name, Plain)
     return {"parallel_read_safe": True}
 """
