@@ -104,10 +104,20 @@ class Reader:
         palette.get_by_role("button", name="Save").click()
 
     def import_file(self, path: Path) -> None:
+        """Import through the file chooser; returns once the layer has said how it went."""
         self.open_panel()
+        self.page.evaluate(
+            "() => document.querySelectorAll('.annotate-layer-status, .annotate-layer-alert')"
+            ".forEach((e) => { e.textContent = ''; })"
+        )
         with self.page.expect_file_chooser() as chooser:
             self.page.get_by_role("button", name="Import", exact=False).click()
         chooser.value.set_files(str(path))
+        # The file is read asynchronously: wait for the layer's answer.
+        self.page.wait_for_function(
+            "() => [...document.querySelectorAll('.annotate-layer-status, .annotate-layer-alert')]"
+            ".some((e) => e.textContent)"
+        )
 
     def open_panel(self) -> None:
         if self.page.locator("#annotate-layer-panel").is_hidden():
