@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -78,14 +79,23 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def served(book: Book) -> Iterator[str]:
-    """The built book over HTTP on 127.0.0.1, as `python -m http.server` would serve it."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(book.html))
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """``folder`` over HTTP on 127.0.0.1, as `python -m http.server` would serve it."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     handler.log_message = lambda *args: None  # type: ignore[method-assign]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served(book: Book) -> Iterator[str]:
+    """The built book over HTTP on 127.0.0.1."""
+    with serve_folder(book.html) as url:
+        yield url

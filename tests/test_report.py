@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
 import io
 import itertools
 import json
 import random
 import re
 import shutil
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -31,7 +28,7 @@ from annotate.model import Annotation
 from annotate.report import coverage, pseudonyms, script_json
 from annotate.vocabulary import CLAIM_TYPES, STATUSES
 
-from .conftest import ROOT
+from .conftest import ROOT, serve_folder
 from .test_classroom import make_book, mark, save
 
 HOSTILE = "</script><script>window.__pwned=1</script>"
@@ -479,14 +476,8 @@ def test_class_view_holds_the_report(book: Article) -> None:
 @pytest.fixture()
 def static_server() -> Iterator[str]:
     """The front-end files over HTTP: browsers refuse to import modules from file://."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(STATIC))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(STATIC) as url:
+        yield url
 
 
 WIDGET_JS = """async ([url, first, second]) => {
