@@ -24,7 +24,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SETUP = """import annotate
 hl = annotate.ClaimHighlighter(annotate.load_article("chapters/article.md"), store="class.db")
 hl"""
-SHOW = "print(json.dumps([[a.exact, a.claim_type, a.status, a.note] for a in hl.annotations]))"
+# Self-contained: a first Shift+Enter can be lost while the kernel connects.
+SHOW = (
+    "import json\n"
+    "print(json.dumps([[a.exact, a.claim_type, a.status, a.note] for a in hl.annotations]))"
+)
 
 
 def free_port() -> int:
@@ -117,13 +121,32 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     log.close()
 
 
+# Marks the prompt as changed on any mutation: after a restart a cell's new number
+# can equal its old one, but it passes through [*] on the way.
+WATCH_PROMPT = """(el) => {
+  el.__ran = false;
+  new MutationObserver(() => { el.__ran = true; })
+    .observe(el, {childList: true, characterData: true, subtree: true});
+}"""
+PROMPT_RAN = "(el) => el.__ran && /\\[\\d+\\]/.test(el.textContent)"
+
+
 def run_cell(page: Any, index: int) -> None:
+    """Run one cell and wait until it has run (its prompt shows a number again)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
-    idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status=idle]")
-    page.wait_for_timeout(300)
-    idle.wait_for(timeout=60_000)
+    prompt = cell.locator(".jp-InputPrompt").element_handle()
+    for _attempt in range(3):  # a Shift+Enter sent while the kernel connects can be lost
+        prompt.evaluate(WATCH_PROMPT)
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        try:
+            page.wait_for_function(PROMPT_RAN, arg=prompt, timeout=30_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    pytest.fail(f"cell {index} did not run")
 
 
 def output_of(page: Any, index: int) -> str:
