@@ -62,7 +62,19 @@ def reanchor(
             counts["orphaned"] += 1
             out.append(replace(ann, orphan=True, source=article.source if article else ann.source))
             continue
-        counts["anchored" if found.how == "exact" and found.start == ann.start else "moved"] += 1
+        same = found.how == "exact" and (found.start, found.end) == (ann.start, ann.end)
+        counts["anchored" if same else "moved"] += 1
+        text = article.text
+        if (
+            same
+            and not ann.orphan
+            and ann.source == article.source
+            and text[max(0, ann.start - len(ann.prefix)) : ann.start] == ann.prefix
+            and text[ann.end : ann.end + len(ann.suffix)] == ann.suffix
+        ):
+            # The words are where the note says, with their context: nothing to rewrite.
+            out.append(ann)
+            continue
         quote = describe(article.text, found.start, found.end)[0]
         out.append(
             replace(

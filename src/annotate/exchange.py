@@ -62,24 +62,22 @@ class ExchangeError(ValueError):
 
 
 def _depth(data: Any) -> int:
-    """The deepest nesting of arrays/objects in parsed JSON, without recursion.
+    """The deepest nesting of arrays/objects in parsed JSON, level by level.
 
     >>> _depth({"a": [1, {"b": "]]]["}]})
     3
     """
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        node, level = stack.pop()
-        if isinstance(node, dict):
-            node = node.values()
-        elif not isinstance(node, list):
-            continue
-        deepest = max(deepest, level)
-        if deepest > MAX_DEPTH:
-            break
-        stack.extend((child, level + 1) for child in node if isinstance(child, (dict, list)))
-    return deepest
+    level = [data] if isinstance(data, (dict, list)) else []
+    depth = 0
+    while level and depth <= MAX_DEPTH:
+        depth += 1
+        level = [
+            child
+            for node in level
+            for child in (node.values() if type(node) is dict else node)
+            if type(child) is dict or type(child) is list
+        ]
+    return depth
 
 
 def read_annotations(path: str | Path) -> list[Annotation]:
