@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -29,6 +29,7 @@ __all__ = [
     "Article",
     "ArticleError",
     "Block",
+    "Chapters",
     "EditorClaim",
     "book_root",
     "find_chapter",
@@ -270,3 +271,26 @@ def _take_claims(marked: str) -> tuple[str, tuple[EditorClaim, ...]]:
 
 def _is_article(info: str) -> bool:
     return info.strip().split(maxsplit=1)[:1] == ["{article}"]
+
+
+@dataclass
+class Chapters:
+    """The chapters under a book ``root``, each loaded once per source IRI.
+
+    ``article(source)`` is ``None`` when no chapter answers to ``source`` or the
+    chapter holds no ``{article}`` (a context note highlighted in the book): any
+    file may name any page, and one such note must not stop an import or a merge.
+    """
+
+    root: Path
+    articles: dict[str, Article | None] = field(default_factory=dict)
+
+    def article(self, source: str) -> Article | None:
+        """The article of the chapter ``source`` names, or ``None``."""
+        if source not in self.articles:
+            path = find_chapter(source, self.root)
+            try:
+                self.articles[source] = load_article(path) if path else None
+            except ArticleError:
+                self.articles[source] = None
+        return self.articles[source]

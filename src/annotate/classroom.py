@@ -32,7 +32,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .article import Article, ArticleError, book_root, find_chapter, load_article
+from .article import Chapters, book_root
 from .cli import reanchor
 from .exchange import ExchangeError, collection, read_annotations
 from .model import Annotation
@@ -78,27 +78,12 @@ class Merged:
     """Sources no chapter of the book answers to, with how many annotations name each."""
 
 
-@dataclass
-class Placement:
+class Placement(Chapters):
     """Chapters found under a book ``root``, loaded once per source IRI.
 
-    ``place`` fills it; the report reads the articles back from it.
+    ``place`` fills it; the report reads the articles back from it. A source
+    naming a page without an article gets ``None``: its notes become orphans.
     """
-
-    root: Path
-    articles: dict[str, Article | None] = field(default_factory=dict)
-
-    def article(self, source: str) -> Article | None:
-        """The chapter ``source`` names, or ``None`` (no such chapter, or no article in it)."""
-        if source not in self.articles:
-            path = find_chapter(source, self.root)
-            try:
-                self.articles[source] = load_article(path) if path else None
-            except ArticleError:
-                # Any file may name any chapter: one naming a page without an
-                # article must not stop the class's merge. Its notes become orphans.
-                self.articles[source] = None
-        return self.articles[source]
 
 
 def book_folder(option: str | Path | None) -> Path:

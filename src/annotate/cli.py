@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .anchoring import describe, locate
-from .article import Article, ArticleError, book_root, find_chapter, load_article
+from .article import Article, ArticleError, Chapters, book_root, load_article
 from .exchange import ExchangeError, dump_collection, read_annotations, write_csv
 from .model import Annotation, AnnotationError
 from .store import Store, StoreError
@@ -43,20 +43,10 @@ def reanchor(
     found, or a chapter not found, make an orphan, selectors kept as they were.
     """
     counts = {"anchored": 0, "moved": 0, "orphaned": 0}
-    articles: dict[str, Article | None] = {}
+    chapters = Chapters(root)
     out = []
     for ann in annotations:
-        article = chapter
-        if article is None:
-            if ann.source not in articles:
-                path = find_chapter(ann.source, root)
-                try:
-                    articles[ann.source] = load_article(path) if path else None
-                except ArticleError:
-                    # A page with no {article} (a context note highlighted in the
-                    # book): its notes are kept as they are, unplaced.
-                    articles[ann.source] = None
-            article = articles[ann.source]
+        article = chapter or chapters.article(ann.source)
         found = locate(article.text, ann.selectors()) if article else None
         if article is None or found is None:
             counts["orphaned"] += 1

@@ -13,7 +13,7 @@ from sphinx.application import Sphinx
 
 from ..vocabulary import CLAIM_TYPES, STATUSES
 
-__all__ = ["STATIC_DIR", "vocabulary_css"]
+__all__ = ["STATIC_DIR", "vocabulary_css", "write_if_changed"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 _GENERATED = "annotate-vocabulary.css"
@@ -50,12 +50,14 @@ def _register(app: Sphinx) -> None:
 def _write_generated(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    target = Path(app.outdir) / "_static" / _GENERATED
-    css = vocabulary_css()
-    # Rewrite only on change, so an unchanged rebuild touches nothing.
-    if not target.exists() or target.read_text(encoding="utf-8") != css:
+    write_if_changed(Path(app.outdir) / "_static" / _GENERATED, vocabulary_css().encode())
+
+
+def write_if_changed(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` only if it differs: an unchanged rebuild touches nothing."""
+    if not target.exists() or target.read_bytes() != data:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(css, encoding="utf-8")
+        target.write_bytes(data)
 
 
 def setup(app: Sphinx) -> None:

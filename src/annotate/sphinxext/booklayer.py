@@ -21,6 +21,7 @@ from sphinx.application import Sphinx
 
 from ..article import source_iri
 from ..vocabulary import vocabulary_json
+from .assets import write_if_changed
 from .pages import article_block
 
 __all__ = ["SHARED_FILES", "has_layer"]
@@ -69,14 +70,8 @@ def _page_context(
 def _copy_shared(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or not app.config.annotate_layer:
         return
-    static = Path(app.outdir) / "_static"
-    static.mkdir(parents=True, exist_ok=True)
     for name in SHARED_FILES:
-        data = (_SHARED_DIR / name).read_bytes()
-        target = static / name
-        # Copy only on change, so an unchanged rebuild touches nothing.
-        if not target.exists() or target.read_bytes() != data:
-            target.write_bytes(data)
+        write_if_changed(Path(app.outdir) / "_static" / name, (_SHARED_DIR / name).read_bytes())
 
 
 def setup(app: Sphinx) -> None:

@@ -642,7 +642,7 @@ var AnnotateUI = (function () {
     };
   }
 
-  return { createAnnotator, indexText, unitsByCodePoint, codePointAt, sentences, paint, unpaint };
+  return { createAnnotator, indexText, unitsByCodePoint, codePointAt, sentences, paint, unpaint, el };
 })();
 
 if (typeof window !== "undefined") {

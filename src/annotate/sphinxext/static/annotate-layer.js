@@ -23,6 +23,8 @@
   const pageSource = script.dataset.source || "";
   const vocabulary = JSON.parse(script.dataset.vocabulary || "{}");
   const PREFIX = `annotate:v1:${book}:`;
+  // Every element the layer makes, user text only ever as textContent.
+  const el = AnnotateUI.el;
   const sourcePrefix = pageSource.slice(0, pageSource.length - page.length);
 
   /**
@@ -117,17 +119,6 @@
   function alertReader(message) { alertBox.textContent = message; }
   /** @param {string} message */
   function tell(message) { alertBox.textContent = ""; status.textContent = message; }
-
-  /**
-   * @param {string} tag @param {Record<string, string>} [attrs] @param {string} [text]
-   * @returns {HTMLElement}
-   */
-  function el(tag, attrs, text) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
 
   // The panel: a drawer opened by a button that stays in the corner.
   const drawer = el("aside", { class: "annotate-layer", id: "annotate-layer-panel", "aria-label": "Your highlights and notes", hidden: "" });
