@@ -25,6 +25,7 @@ __all__ = [
     "CONTEXT",
     "NOTE_LIMIT",
     "Annotation",
+    "AUDIENCES",
     "AnnotationError",
     "W3CAnnotation",
     "now",
@@ -33,6 +34,9 @@ __all__ = [
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NOTE_LIMIT = 100_000  # bytes of UTF-8: a note is a note, not a file
+# Who may read an annotation (its schema:audienceType): its author only, the class
+# (classmates and teacher), or its author and the teacher.
+AUDIENCES = ("private", "class", "teacher")
 
 
 class AnnotationError(ValueError):
@@ -110,6 +114,11 @@ class Annotation:
     ``start``/``end`` count code points in the article text; ``claim_type`` and
     ``status`` are vocabulary keys. ``tags`` keeps other tags (e.g. Hypothesis's).
     ``orphan`` is True when the words could not be found in the current text.
+
+    Optional, for a class server: ``audience`` is one of ``AUDIENCES`` (None: not
+    said); ``reply_to`` is the IRI of the annotation this one answers (its W3C
+    target, with no text selectors: ``source`` is that IRI and ``exact`` may be
+    empty); ``canonical`` is the IRI the annotation keeps wherever it is copied.
     """
 
     id: str
@@ -128,6 +137,9 @@ class Annotation:
     tags: tuple[str, ...] = ()
     orphan: bool = False
     motivation: str = field(default="", compare=False)
+    audience: str | None = None
+    reply_to: str | None = None
+    canonical: str | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
@@ -138,8 +150,10 @@ class Annotation:
             raise AnnotationError(f"unknown status {self.status!r}")
         if len(self.note.encode("utf-8")) > NOTE_LIMIT:
             raise AnnotationError("the note is over 100 KB")
-        if not self.exact:
+        if not self.exact and self.reply_to is None:
             raise AnnotationError("the quote (exact) is empty")
+        if self.audience is not None and self.audience not in AUDIENCES:
+            raise AnnotationError(f"unknown audience {self.audience!r}")
 
     @classmethod
     def new(
@@ -224,10 +238,14 @@ class Annotation:
             "created": self.created,
             "modified": self.modified,
             "creator": {"type": "Person", "name": self.creator},
-            "target": {"source": self.source, "selector": self.selectors()},
+            "target": self.reply_to or {"source": self.source, "selector": self.selectors()},
         }
         if body:
             data["body"] = body
+        if self.audience:
+            data["audience"] = {"type": "schema:Audience", "schema:audienceType": self.audience}
+        if self.canonical:
+            data["canonical"] = self.canonical
         return data
 
     @classmethod
@@ -242,6 +260,8 @@ class Annotation:
         target = data.get("target")
         if isinstance(target, list) and len(target) == 1:
             target = target[0]
+        if isinstance(target, str) and target:
+            return _reply(cls, data, target)
         if not isinstance(target, dict):
             raise AnnotationError("target must be an object with source and selector")
         source = _text(target, "source")
@@ -276,10 +296,44 @@ class Annotation:
             tags=tuple(tags),
             orphan=position is None,
             motivation=motivation if isinstance(motivation, str) else "",
+            audience=_audience(data.get("audience")),
+            canonical=_canonical(data),
         )
 
 
+def _reply(cls: type[Annotation], data: dict[str, Any], target: str) -> Annotation:
+    """A reply: its target is another annotation's IRI, so it has no selectors."""
+    # Every other property is parsed by the one set of rules, on a stand-in text target.
+    stand_in = {"type": "TextQuoteSelector", "exact": target}
+    parsed = cls.from_w3c({**data, "target": {"source": target, "selector": stand_in}})
+    return replace(parsed, exact="", start=0, end=0, orphan=False, reply_to=target)
+
+
+def _audience(raw: Any) -> str | None:
+    if isinstance(raw, list) and len(raw) == 1:
+        raw = raw[0]
+    if not isinstance(raw, dict):
+        return None  # an audience that is not ours (an IRI) says nothing about who reads
+    kind = raw.get("schema:audienceType", raw.get("audienceType"))
+    if kind is None:
+        return None
+    if kind not in AUDIENCES:
+        raise AnnotationError(f"unknown audience type {kind!r}; known: {', '.join(AUDIENCES)}")
+    return str(kind)
+
+
+def _canonical(data: dict[str, Any]) -> str | None:
+    value = data.get("canonical")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise AnnotationError("canonical must be an IRI")
+    return value
+
+
 def _motivation(a: Annotation) -> str:
+    if a.reply_to:
+        return "replying"
     if a.note:
         return "commenting"
     if a.status and a.status != "needs-checking":
