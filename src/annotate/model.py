@@ -22,10 +22,10 @@ from .anchoring import describe
 from .vocabulary import CLAIM_TYPES, STATUSES, claim_type, status
 
 __all__ = [
+    "AUDIENCES",
     "CONTEXT",
     "NOTE_LIMIT",
     "Annotation",
-    "AUDIENCES",
     "AnnotationError",
     "W3CAnnotation",
     "now",
