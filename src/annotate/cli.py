@@ -204,8 +204,9 @@ def _parser() -> argparse.ArgumentParser:
 def _plugins() -> list[Register]:
     """Subcommands that live in their own modules."""
     from . import classroom, newarticle, report
+    from .server.cli import register as server
 
-    return [newarticle.register, classroom.register, report.register]
+    return [newarticle.register, classroom.register, report.register, server]
 
 
 def main(argv: list[str] | None = None) -> int:
