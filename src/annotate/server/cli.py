@@ -1,0 +1,142 @@
+"""``annotate serve``, ``annotate class create`` and ``annotate db upgrade``.
+
+>>> import argparse
+>>> parser = argparse.ArgumentParser()
+>>> register(parser.add_subparsers())
+>>> parser.parse_args(["class", "create", "Period 3", "--json"]).name
+'Period 3'
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from .db import DEFAULT_URL
+
+__all__ = ["register"]
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help=f"a SQLite file or sqlite:/// URL, or postgresql://user@host/db "
+        f"(default: $ANNOTATE_SERVER_DB or {DEFAULT_URL})",
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .db import Database
+    from .migrate import upgrade
+
+    url = args.db or os.environ.get("ANNOTATE_SERVER_DB") or DEFAULT_URL
+    db = Database.open(url)
+    upgrade(db)  # once, here: the workers start on an up-to-date schema
+    db.dispose()
+    os.environ["ANNOTATE_SERVER_DB"] = url
+    print(f"annotate: serving {_safe(url)} on http://{args.host}:{args.port}/", file=sys.stderr)
+    uvicorn.run(
+        "annotate.server.app:from_environment",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,  # behind a load balancer, IRIs use the address clients used
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+    )
+    return 0
+
+
+def _safe(url: str) -> str:
+    """``url`` without its password, for logs."""
+    head, at, tail = url.rpartition("@")
+    if not at or ":" not in head.split("//", 1)[-1]:
+        return url
+    return head.rsplit(":", 1)[0] + ":***@" + tail
+
+
+def _create(args: argparse.Namespace) -> int:
+    from .auth import create_class
+    from .db import Database
+    from .migrate import upgrade
+
+    db = Database.open(args.db)
+    upgrade(db)
+    made = create_class(db, args.name, args.reveal)
+    db.dispose()
+    url = args.url.rstrip("/") + "/"
+    out: dict[str, Any] = {
+        "class_id": made.class_id,
+        "teacher_token": made.teacher_token,
+        "join_code": made.join_code,
+        "container": f"{url}classes/{made.class_id}/annotations/",
+    }
+    if args.json:
+        print(json.dumps(out))
+    else:
+        for key, value in out.items():
+            print(f"{key}: {value}")
+        print("Keep the teacher token secret: it is shown only now.", file=sys.stderr)
+    return 0
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    from .db import Database
+    from .migrate import revision, upgrade
+
+    db = Database.open(args.db)
+    upgrade(db)
+    print(f"database schema at revision {revision(db)}")
+    db.dispose()
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add ``serve``, ``class create`` and ``db upgrade`` to the ``annotate`` command."""
+    p = sub.add_parser(
+        "serve",
+        help="run the class server (W3C Web Annotation Protocol)",
+        description="Serve classes' annotations over HTTP; migrates the database first.",
+    )
+    _db_option(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.set_defaults(func=_serve)
+
+    p = sub.add_parser("class", help="create a class on the class server")
+    inner = p.add_subparsers(dest="class_command", required=True, metavar="ACTION")
+    c = inner.add_parser(
+        "create",
+        help="create a class: prints its join code and the teacher's token",
+        description="Create a class; its teacher token and join code are shown only now.",
+    )
+    c.add_argument("name")
+    _db_option(c)
+    c.add_argument(
+        "--reveal",
+        choices=("always", "after-own"),
+        default="always",
+        help="after-own: a student sees classmates' notes on a page "
+        "once they have posted one there",
+    )
+    c.add_argument(
+        "--url",
+        default="http://127.0.0.1:8765/",
+        help="the server's address, for the container IRI printed",
+    )
+    c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.set_defaults(func=_create)
+
+    p = sub.add_parser("db", help="class server database maintenance")
+    inner = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    u = inner.add_parser("upgrade", help="apply schema migrations (serve does this too)")
+    _db_option(u)
+    u.set_defaults(func=_upgrade)

@@ -1,0 +1,225 @@
+"""A class's annotation container: who sees what, and every read and write of it.
+
+Visibility is one SQL condition (``visible``) that every listing, count, thread and
+event query carries, so a note nobody may see never leaves the database, not
+even as a number in ``total``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from .auth import Viewer
+from .db import Database, annotation_rows, events
+from .protocol import PAGE_SIZE, etag
+
+__all__ = ["Record", "count", "find", "page", "remove", "save", "since", "thread", "visible"]
+
+
+@dataclass(frozen=True)
+class Record:
+    """One stored annotation: its local id, author, thread root, page and W3C JSON."""
+
+    id: str
+    author_id: int
+    root_id: str | None
+    source: str
+    audience: str
+    etag: str
+    data: dict[str, Any]
+
+
+_COLUMNS = (
+    annotation_rows.c.id,
+    annotation_rows.c.author_id,
+    annotation_rows.c.root_id,
+    annotation_rows.c.source,
+    annotation_rows.c.audience,
+    annotation_rows.c.etag,
+    annotation_rows.c.data,
+)
+
+
+def _record(row: Any) -> Record:
+    return Record(
+        str(row[0]), int(row[1]), row[2], str(row[3]), str(row[4]), str(row[5]), json.loads(row[6])
+    )
+
+
+def _own_rule(
+    v: Viewer, author: Any, audience: Any, source: Any, class_id: Any
+) -> ColumnElement[bool]:
+    """Whether ``v`` may see a note by ``author`` for ``audience`` on page ``source``."""
+    if v.teacher:
+        return sa.or_(audience != "private", author == v.member_id)
+    shared: ColumnElement[bool] = audience == "class"
+    if v.reveal == "after-own":
+        mine = annotation_rows.alias("mine")
+        shared = sa.and_(
+            shared,
+            sa.exists().where(
+                mine.c.class_id == class_id,
+                mine.c.author_id == v.member_id,
+                mine.c.source == source,
+                mine.c.root_id.is_(None),
+            ),
+        )
+    return sa.or_(author == v.member_id, shared)
+
+
+def visible(v: Viewer, table: Any) -> ColumnElement[bool]:
+    """The rows of ``table`` (annotations or events) that ``v`` may see.
+
+    A reply is seen only by those who may see both it and its thread's root.
+    """
+    c = table.c
+    root = annotation_rows.alias("root")
+    root_seen = sa.or_(
+        c.root_id.is_(None),
+        sa.exists().where(
+            root.c.id == c.root_id,
+            _own_rule(v, root.c.author_id, root.c.audience, root.c.source, root.c.class_id),
+        ),
+    )
+    return sa.and_(
+        c.class_id == v.class_id,
+        _own_rule(v, c.author_id, c.audience, c.source, c.class_id),
+        root_seen,
+    )
+
+
+def _where(v: Viewer, source: str | None) -> ColumnElement[bool]:
+    cond = visible(v, annotation_rows)
+    return cond if source is None else sa.and_(annotation_rows.c.source == source, cond)
+
+
+def count(conn: Connection, v: Viewer, source: str | None) -> int:
+    """How many annotations ``v`` may see (on page ``source``)."""
+    query = sa.select(sa.func.count()).select_from(annotation_rows).where(_where(v, source))
+    return int(conn.execute(query).scalar_one())
+
+
+def page(
+    conn: Connection, v: Viewer, source: str | None, index: int, size: int = PAGE_SIZE
+) -> list[Record]:
+    """Page ``index`` (``size`` each) of what ``v`` may see, oldest first."""
+    query = (
+        sa.select(*_COLUMNS)
+        .where(_where(v, source))
+        .order_by(annotation_rows.c.seq)
+        .limit(size)
+        .offset(index * size)
+    )
+    return [_record(r) for r in conn.execute(query)]
+
+
+def find(conn: Connection, v: Viewer, ident: str) -> Record | None:
+    """The annotation ``ident`` if ``v`` may see it."""
+    query = sa.select(*_COLUMNS).where(annotation_rows.c.id == ident, visible(v, annotation_rows))
+    row = conn.execute(query).first()
+    return None if row is None else _record(row)
+
+
+def thread(conn: Connection, v: Viewer, root: Record) -> list[Record]:
+    """``root`` and the replies to it that ``v`` may see, oldest first."""
+    query = (
+        sa.select(*_COLUMNS)
+        .where(annotation_rows.c.root_id == root.id, visible(v, annotation_rows))
+        .order_by(annotation_rows.c.seq)
+    )
+    return [root] + [_record(r) for r in conn.execute(query)]
+
+
+def save(db: Database, conn: Connection, v: Viewer, record: Record, *, new: bool) -> str:
+    """Insert (``new``) or replace ``record`` and log the event; returns the new ETag.
+
+    Replacing checks the stored ETag in the same statement, so a concurrent edit loses
+    with ``LookupError`` rather than overwriting.
+    """
+    text = json.dumps(record.data, ensure_ascii=False, separators=(",", ":"))
+    tag = etag(text)
+    values = {"source": record.source, "audience": record.audience, "etag": tag, "data": text}
+    if new:
+        conn.execute(
+            annotation_rows.insert().values(
+                id=record.id,
+                class_id=v.class_id,
+                author_id=record.author_id,
+                root_id=record.root_id,
+                **values,
+            )
+        )
+    else:
+        done = conn.execute(
+            annotation_rows.update()
+            .where(annotation_rows.c.id == record.id, annotation_rows.c.etag == record.etag)
+            .values(**values)
+        )
+        if done.rowcount != 1:
+            raise LookupError(record.id)
+        # A thread lives on its root's page.
+        conn.execute(
+            annotation_rows.update()
+            .where(annotation_rows.c.root_id == record.id)
+            .values(source=record.source)
+        )
+    _log(db, conn, v.class_id, "create" if new else "update", record, text)
+    return tag
+
+
+def remove(db: Database, conn: Connection, v: Viewer, record: Record) -> None:
+    """Delete ``record`` and, for a thread's root, its replies; log each deletion."""
+    replies = conn.execute(sa.select(*_COLUMNS).where(annotation_rows.c.root_id == record.id))
+    for gone in [*(_record(r) for r in replies), record]:
+        conn.execute(annotation_rows.delete().where(annotation_rows.c.id == gone.id))
+        _log(db, conn, v.class_id, "delete", gone, None)
+
+
+def _log(
+    db: Database, conn: Connection, class_id: str, kind: str, record: Record, text: str | None
+) -> None:
+    db.lock_events(conn, class_id)
+    conn.execute(
+        events.insert().values(
+            class_id=class_id,
+            kind=kind,
+            annotation_id=record.id,
+            author_id=record.author_id,
+            source=record.source,
+            root_id=record.root_id,
+            audience=record.audience,
+            data=text,
+        )
+    )
+    db.notify(conn, class_id)
+
+
+def since(
+    conn: Connection, v: Viewer, after: int, source: str | None, limit: int = 500
+) -> list[tuple[int, str, str, dict[str, Any] | None]]:
+    """Events after id ``after`` that ``v`` may see: ``(id, kind, annotation id, data)``."""
+    cond = sa.and_(events.c.id > after, visible(v, events))
+    if source is not None:
+        cond = sa.and_(cond, events.c.source == source)
+    query = (
+        sa.select(events.c.id, events.c.kind, events.c.annotation_id, events.c.data)
+        .where(cond)
+        .order_by(events.c.id)
+        .limit(limit)
+    )
+    return [
+        (int(r[0]), str(r[1]), str(r[2]), None if r[3] is None else json.loads(r[3]))
+        for r in conn.execute(query)
+    ]
+
+
+def last_event(conn: Connection, class_id: str) -> int:
+    """The newest event id of a class (0 when none): where a new subscriber starts."""
+    query = sa.select(sa.func.max(events.c.id)).where(events.c.class_id == class_id)
+    return int(conn.execute(query).scalar() or 0)
