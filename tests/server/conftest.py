@@ -150,6 +150,10 @@ class Klass:
         return f"/classes/{self.made.class_id}/annotations/"
 
     @property
+    def container_iri(self) -> str:
+        return "http://testserver" + self.container
+
+    @property
     def teacher(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.made.teacher_token}"}
 

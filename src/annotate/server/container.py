@@ -79,14 +79,15 @@ def visible(v: Viewer, table: Any) -> ColumnElement[bool]:
     A reply is seen only by those who may see both it and its thread's root.
     """
     c = table.c
-    root = annotation_rows.alias("root")
-    root_seen = sa.or_(
-        c.root_id.is_(None),
-        sa.exists().where(
+    if table is events:
+        root_rule = _own_rule(v, c.root_author_id, c.root_audience, c.source, c.class_id)
+    else:
+        root = annotation_rows.alias("root")
+        root_rule = sa.exists().where(
             root.c.id == c.root_id,
             _own_rule(v, root.c.author_id, root.c.audience, root.c.source, root.c.class_id),
-        ),
-    )
+        )
+    root_seen = sa.or_(c.root_id.is_(None), root_rule)
     return sa.and_(
         c.class_id == v.class_id,
         _own_rule(v, c.author_id, c.audience, c.source, c.class_id),
@@ -177,14 +178,20 @@ def remove(db: Database, conn: Connection, v: Viewer, record: Record) -> None:
     """Delete ``record`` and, for a thread's root, its replies; log each deletion."""
     replies = conn.execute(sa.select(*_COLUMNS).where(annotation_rows.c.root_id == record.id))
     for gone in [*(_record(r) for r in replies), record]:
-        conn.execute(annotation_rows.delete().where(annotation_rows.c.id == gone.id))
         _log(db, conn, v.class_id, "delete", gone, None)
+        conn.execute(annotation_rows.delete().where(annotation_rows.c.id == gone.id))
 
 
 def _log(
     db: Database, conn: Connection, class_id: str, kind: str, record: Record, text: str | None
 ) -> None:
     db.lock_events(conn, class_id)
+    root = sa.select(annotation_rows.c.author_id, annotation_rows.c.audience).where(
+        annotation_rows.c.id == record.root_id
+    )
+    root_author, root_audience = (
+        conn.execute(root).one() if record.root_id is not None else (None, None)
+    )
     conn.execute(
         events.insert().values(
             class_id=class_id,
@@ -193,6 +200,8 @@ def _log(
             author_id=record.author_id,
             source=record.source,
             root_id=record.root_id,
+            root_author_id=root_author,
+            root_audience=root_audience,
             audience=record.audience,
             data=text,
         )

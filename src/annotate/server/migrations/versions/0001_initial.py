@@ -62,6 +62,10 @@ def upgrade() -> None:
         sa.Column("source", sa.Text(), nullable=False),
         sa.Column("root_id", sa.String(36), nullable=True),
         sa.Column("audience", sa.String(16), nullable=False),
+        # The thread root's author and audience, kept: the root may be gone by the time
+        # a subscriber reads the event, and who may see the event must not change.
+        sa.Column("root_author_id", SERIAL, nullable=True),
+        sa.Column("root_audience", sa.String(16), nullable=True),
         sa.Column("data", sa.Text(), nullable=True),
     )
     op.create_index("events_class", "events", ["class_id", "id"])
