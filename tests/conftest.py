@@ -99,3 +99,37 @@ def served(book: Book) -> Iterator[str]:
     """The built book over HTTP on 127.0.0.1."""
     with serve_folder(book.html) as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def _no_page_errors(request: pytest.FixtureRequest) -> Iterator[list[str]]:
+    """Fail a browser test on any uncaught script error in a page it opened.
+
+    Every page made through the ``browser`` fixture (``new_page`` or a context's
+    pages) is watched; the errors are reported when the test ends.
+    """
+    errors: list[str] = []
+    if "browser" not in request.fixturenames:
+        yield errors
+        return
+    browser = request.getfixturevalue("browser")
+    record = lambda err: errors.append(f"{err}\n{getattr(err, 'stack', '')}")  # noqa: E731
+
+    def new_page(*args: Any, **kwargs: Any) -> Any:
+        page = real_page(*args, **kwargs)
+        page.on("pageerror", record)
+        return page
+
+    def new_context(*args: Any, **kwargs: Any) -> Any:
+        ctx = real_context(*args, **kwargs)
+        ctx.on("page", lambda page: page.on("pageerror", record))
+        return ctx
+
+    real_page, real_context = browser.new_page, browser.new_context
+    browser.new_page, browser.new_context = new_page, new_context
+    try:
+        yield errors
+    finally:
+        browser.new_page, browser.new_context = real_page, real_context
+    if errors:
+        pytest.fail("uncaught errors in the page:\n" + "\n".join(errors))

@@ -90,3 +90,24 @@ def test_pages_screenshot(browser: Any, book: Book, artifacts: Path, docname: st
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
     assert outside == []
     page.close()
+
+
+def test_every_page_runs_without_script_errors(browser: Any, book: Book) -> None:
+    """Each page of the book, opened from disk: no uncaught error (the conftest fixture fails
+    the test on one), nothing fetched from outside, and the theme's scripts ran to the end."""
+    pages = sorted(
+        p
+        for p in book.html.rglob("*.html")
+        if not {"_static", "_sources", "_images"} & set(p.relative_to(book.html).parts)
+    )
+    assert len(pages) >= 10
+    for path in pages:
+        start = path.as_uri()
+        page, outside = open_page(browser, start)
+        if 'http-equiv="refresh"' in path.read_text(encoding="utf-8").lower():
+            page.wait_for_url(lambda url, start=start: url != start)  # index.html
+            page.wait_for_load_state("load")
+        # The margin-note observer reports after the first frame: let it run.
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
+        assert outside == [], path
+        page.close()
