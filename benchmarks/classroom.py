@@ -85,7 +85,7 @@ def write_class(folder: Path, article: Article, students: int, per_student: int)
 # (exchange.read_annotations, which the merge and the report call by name).
 _CHILD = """
 import contextlib, io, sys, time
-import annotate.classroom, annotate.report
+import annotate.classroom.merge, annotate.cli
 from annotate.cli import main
 
 reading = 0.0
@@ -100,8 +100,8 @@ def timed(read):
             reading += time.process_time() - t
     return inner
 
-annotate.classroom.read_annotations = timed(annotate.classroom.read_annotations)
-annotate.report.read_annotations = timed(annotate.report.read_annotations)
+annotate.classroom.merge.read_annotations = timed(annotate.classroom.merge.read_annotations)
+annotate.cli.read_annotations = timed(annotate.cli.read_annotations)
 t, cpu = time.perf_counter(), time.process_time()
 with contextlib.redirect_stdout(io.StringIO()):
     rc = main(sys.argv[1:])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import shutil
 import subprocess
 import sys
@@ -66,11 +67,26 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+def missing(what: str, how: str) -> None:
+    """Skip for a missing tool, except in CI (``CI`` set), where nothing may skip for that."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing, and in CI nothing skips for that: {how}")
+    pytest.skip(f"{what} is missing: {how} to enable")
+
+
+@pytest.fixture(autouse=True)
+def _own_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real ~/.annotate (keys, config, the default store)."""
+    home = tmp_path_factory.mktemp("annotate-home")
+    monkeypatch.setenv("ANNOTATE_HOME", str(home))
+    monkeypatch.setenv("ANNOTATE_STORE", str(home / "annotations.db"))
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium under Playwright; skipped when it is not installed."""
+    """Debian's Chromium under Playwright; skipped when it is not installed (failed in CI)."""
     if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed: run `apt-get install chromium` to enable")
+        missing("chromium", "run `apt-get install chromium` (as root: `make test` does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

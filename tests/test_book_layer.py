@@ -455,7 +455,7 @@ def test_anchoring_agrees_with_python_on_shared_cases(browser: Any) -> None:
 
     cases = json.loads((ROOT / "tests" / "fixtures" / "anchoring-cases.json").read_text("utf-8"))
     page = browser.new_page()
-    page.add_script_tag(path=str(ROOT / "src" / "annotate" / "static" / "anchoring.js"))
+    page.add_script_tag(path=str(ROOT / "src" / "annotate" / "frontend" / "core" / "anchoring.js"))
     for case in cases:
         found = locate(case["text"], case["selectors"])
         expected = (
@@ -523,7 +523,7 @@ def test_anchoring_agrees_with_python_on_random_edits(browser: Any) -> None:
         found = locate(new, selectors)
         cases.append((new, selectors, found and [found.start, found.end, found.how]))
     page = browser.new_page()
-    page.add_script_tag(path=str(ROOT / "src" / "annotate" / "static" / "anchoring.js"))
+    page.add_script_tag(path=str(ROOT / "src" / "annotate" / "frontend" / "core" / "anchoring.js"))
     js = page.evaluate(
         """(cases) => cases.map(([t, s]) => {
              const f = AnnotateAnchoring.locate(t, s);

@@ -13,9 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotate import classroom, exchange
+from annotate import exchange, placement
 from annotate.article import Article, load_article
-from annotate.cli import main, reanchor
+from annotate.classroom import merge as classroom  # the module (the package keeps it so)
+from annotate.classroom.merge import Placement
+from annotate.cli import main
 from annotate.exchange import collection, read_annotations
 from annotate.model import Annotation
 
@@ -378,15 +380,15 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(
 
 
 def counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Count the calls ``place`` makes to ``cli.reanchor``."""
+    """Count the calls ``place_all`` makes to ``placement.place``."""
     calls: list[int] = []
-    real: Callable[..., Any] = classroom.reanchor
+    real: Callable[..., Any] = placement.place
 
-    def wrapped(anns: list[Annotation], *rest: Any) -> Any:
-        calls.append(len(anns))
-        return real(anns, *rest)
+    def wrapped(ann: Annotation, *rest: Any) -> Any:
+        calls.append(1)
+        return real(ann, *rest)
 
-    monkeypatch.setattr(classroom, "reanchor", wrapped)
+    monkeypatch.setattr(placement, "place", wrapped)
     return calls
 
 
@@ -396,7 +398,7 @@ def test_place_anchors_each_distinct_target_once(
     calls = counting(monkeypatch)
     notes = [mark(book, "port", f"S{i}") for i in range(50)]
     notes += [mark(book, "The navy", f"S{i}", nth=1) for i in range(50)]
-    placed, counts = classroom.place(notes, classroom.Placement(tmp_path / "book"))
+    placed, counts = placement.place_all(notes, Placement(tmp_path / "book").article)
     assert calls == [1, 1]
     assert counts == {"anchored": 100, "moved": 0, "orphaned": 0}
     assert [a.id for a in placed] == [a.id for a in notes]
@@ -417,10 +419,10 @@ words_of = st.sampled_from(
         max_size=12,
     )
 )
-def test_place_gives_what_reanchor_gives(
+def test_place_all_gives_what_place_gives(
     book: Article, tmp_path: Path, picks: list[tuple[str, int, str, bool]]
 ) -> None:
-    """The cache is invisible: same annotations, same counts as ``cli.reanchor``."""
+    """The cache is invisible: the same annotations and counts as ``place`` one by one."""
     text = book.text
     old = "Breaking: " + text  # some notes were made on an older text, 10 characters longer
     notes = []
@@ -433,5 +435,10 @@ def test_place_gives_what_reanchor_gives(
                 source=book.source, text=base, start=start, end=start + len(words), creator=who
             )
         )
-    root = tmp_path / "book"
-    assert classroom.place(notes, classroom.Placement(root)) == reanchor(notes, None, root)
+    where = Placement(tmp_path / "book")
+    one_by_one = [placement.place(a, book.text, book.source) for a in notes]
+    expected = {k: sum(p.outcome == k for p in one_by_one) for k in placement.OUTCOMES}
+    assert placement.place_all(notes, where.article) == (
+        [p.annotation for p in one_by_one],
+        expected,
+    )

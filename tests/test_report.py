@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import json
+import os
 import random
 import re
 import shutil
@@ -22,10 +24,13 @@ from hypothesis import strategies as st
 
 import annotate
 from annotate.article import Article, load_article
+from annotate.classroom.pseudonyms import pseudonyms
+from annotate.classroom.report_data import coverage
+from annotate.classroom.report_page import script_json
 from annotate.cli import main
 from annotate.exchange import collection
+from annotate.frontend import FRONTEND_DIR
 from annotate.model import Annotation
-from annotate.report import coverage, pseudonyms, script_json
 from annotate.vocabulary import CLAIM_TYPES, STATUSES
 
 from .conftest import ROOT, serve_folder
@@ -35,7 +40,7 @@ HOSTILE = "</script><script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=2">'
 SVG = "<svg onload=window.__pwned=3>"
 NAMES = ("Zorana Petrović", "Quentin Blackwood", "Mireille Okonkwo")
-STATIC = ROOT / "src" / "annotate" / "static"
+STATIC = FRONTEND_DIR
 
 
 @pytest.fixture()
@@ -363,11 +368,38 @@ def test_anonymize_is_complete_and_stable(
     assert f"{mapping[NAMES[1]]} thinks so too" in {r["note"] for r in rows}
 
 
-def test_pseudonyms_do_not_depend_on_order_and_are_numbered() -> None:
-    names = [f"Name {i}" for i in range(12)]
-    a, b = pseudonyms(names), pseudonyms(reversed(names))
+def test_pseudonyms_are_keyed_stable_and_distinct() -> None:
+    names = [f"Name {i}" for i in range(300)]
+    key = bytes(range(32))
+    a, b = pseudonyms(names, key), pseudonyms(reversed(names), key)
     assert a == b
-    assert sorted(a.values()) == [f"Student {i:02d}" for i in range(1, 13)]
+    assert len(set(a.values())) == 300
+    assert all(re.fullmatch(r"Student [A-Z2-7]{4,}", v) for v in a.values())
+    # A student keeps their pseudonym whoever else is in the class.
+    assert pseudonyms(names[:5], key) == {n: a[n] for n in names[:5]}
+
+
+def test_pseudonyms_cannot_be_rebuilt_from_the_class_list() -> None:
+    """Unsalted hashes of names could be recomputed by anyone with the list; a key cannot."""
+    names = ["Ana", "Ben", "Chloé"]
+    assert pseudonyms(names, bytes(32)) != pseudonyms(names, bytes([7]) * 32)
+    unsalted = {n: hashlib.sha256(n.encode()).hexdigest() for n in names}
+    for name, alias in pseudonyms(names, bytes(32)).items():
+        assert unsalted[name][:4].upper() not in alias
+
+
+def test_report_pseudonyms_use_the_teachers_key(
+    book: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    anns = the_class(book)
+    class_file(Path("class.json"), anns)
+    assert report(["class.json", "-o", "r.html", "--csv", "r.csv", "--anonymize"], capsys)[0] == 0
+    key = Path(os.environ["ANNOTATE_HOME"], "pseudonym.key")
+    assert key.stat().st_mode & 0o777 == 0o600
+    mine = pseudonyms((a.creator for a in anns), bytes.fromhex(key.read_text().strip()))
+    rows = list(csv.DictReader(io.StringIO(Path("r.csv").read_text(encoding="utf-8-sig"))))
+    assert {r["student"] for r in rows} == set(mine.values())
+    assert key.read_text() not in Path("r.html").read_text(encoding="utf-8")
 
 
 def test_a_class_on_an_unknown_page_shows_the_quotes(

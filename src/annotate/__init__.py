@@ -48,15 +48,15 @@ def __getattr__(name: str) -> object:
     # The widgets import anywidget/ipywidgets: load them only when asked for, so
     # the command line and the Sphinx extension start fast.
     if name == "ClaimHighlighter":
-        from .widget import ClaimHighlighter
+        from .jupyter.highlighter import ClaimHighlighter
 
         return ClaimHighlighter
     if name == "ClassView":
-        from .classview import ClassView
+        from .jupyter.classview import ClassView
 
         return ClassView
     if name == "ReaderNotes":
-        from .notes import ReaderNotes
+        from .jupyter.notes import ReaderNotes
 
         return ReaderNotes
     raise AttributeError(f"module 'annotate' has no attribute {name!r}")

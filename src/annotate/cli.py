@@ -13,13 +13,22 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from .anchoring import describe, locate
-from .article import Article, ArticleError, Chapters, book_root, load_article
+from .article import ArticleError, Chapters, book_root, load_article
+from .classroom import (
+    book_folder,
+    build_report,
+    report_csv,
+    report_html,
+    write_atomic,
+    write_class,
+)
+from .classroom.merge import merge
 from .exchange import ExchangeError, dump_collection, read_annotations, write_csv
 from .model import Annotation, AnnotationError
+from .placement import place_all
 from .store import Store, StoreError
 
-__all__ = ["main", "reanchor"]
+__all__ = ["main"]
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -33,61 +42,13 @@ def _store_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def reanchor(
-    annotations: list[Annotation], chapter: Article | None, root: Path
-) -> tuple[list[Annotation], dict[str, int]]:
-    """Place each annotation on its chapter's current text; count the outcomes.
-
-    With ``chapter`` every annotation is anchored there (its source rewritten);
-    otherwise each goes to the chapter its source names under ``root``. Words not
-    found, or a chapter not found, make an orphan, selectors kept as they were.
-    """
-    counts = {"anchored": 0, "moved": 0, "orphaned": 0}
-    chapters = Chapters(root)
-    out = []
-    for ann in annotations:
-        article = chapter or chapters.article(ann.source)
-        found = locate(article.text, ann.selectors()) if article else None
-        if article is None or found is None:
-            counts["orphaned"] += 1
-            out.append(replace(ann, orphan=True, source=article.source if article else ann.source))
-            continue
-        same = found.how == "exact" and (found.start, found.end) == (ann.start, ann.end)
-        counts["anchored" if same else "moved"] += 1
-        text = article.text
-        if (
-            same
-            and not ann.orphan
-            and ann.source == article.source
-            and text[max(0, ann.start - len(ann.prefix)) : ann.start] == ann.prefix
-            and text[ann.end : ann.end + len(ann.suffix)] == ann.suffix
-        ):
-            # The words are where the note says, with their context: nothing to rewrite.
-            out.append(ann)
-            continue
-        quote = describe(article.text, found.start, found.end)[0]
-        out.append(
-            replace(
-                ann,
-                source=article.source,
-                start=found.start,
-                end=found.end,
-                exact=quote["exact"],
-                prefix=quote["prefix"],
-                suffix=quote["suffix"],
-                orphan=False,
-            )
-        )
-    return out, counts
-
-
 def _import(args: argparse.Namespace) -> int:
     pending: list[Annotation] = []
     for name in args.files:
         pending += read_annotations(name)  # every file read and checked before any is saved
     chapter = load_article(args.chapter) if args.chapter else None
-    root = book_root(Path.cwd()) or Path.cwd()
-    placed, counts = reanchor(pending, chapter, root)
+    chapters = Chapters(book_root(Path.cwd()) or Path.cwd())
+    placed, counts = place_all(pending, (lambda _: chapter) if chapter else chapters.article)
     with Store(args.store) as store:
         store.add_many(placed)
     print(
@@ -146,6 +107,62 @@ def _reattach(args: argparse.Namespace) -> int:
     return 0
 
 
+def _merge_command(args: argparse.Namespace) -> int:
+    output = Path(args.output)
+    root = book_folder(args.book)
+    result = merge(args.paths, root, output=output)
+    for skip in result.skipped:
+        print(f"annotate: skipped {skip.path}: {skip.reason}", file=sys.stderr)
+    for source, n in sorted(result.unplaced.items()):
+        print(
+            f"annotate: note: no chapter in {root} for {source}: "
+            f"its {n} annotation(s) are kept as orphans (--book DIR names the book)",
+            file=sys.stderr,
+        )
+    if not result.files:
+        print(
+            f"annotate: error: no file could be merged ({len(result.skipped)} skipped); "
+            f"{output} not written",
+            file=sys.stderr,
+        )
+        return 1
+    write_class(output, result.annotations)
+    c = result.counts
+    print(
+        f"merged {len(result.annotations)} annotation(s) from {len(result.files)} file(s) "
+        f"into {output} ({result.duplicates} duplicate(s) counted once); "
+        f"skipped {len(result.skipped)} file(s); "
+        f"{c['anchored']} anchored, {c['moved']} moved, {c['orphaned']} orphaned"
+    )
+    return 0
+
+
+def _report_command(args: argparse.Namespace) -> int:
+    annotations = read_annotations(args.class_file)
+    root = book_folder(args.book)
+    data = build_report(annotations, root, anonymize=args.anonymize)
+    for chapter in data["chapters"]:
+        if chapter["text"] is None:
+            print(
+                f"annotate: note: no chapter in {root} for {chapter['source']}: the report "
+                "shows its quotes only (--book DIR names the book)",
+                file=sys.stderr,
+            )
+    write_atomic(args.output, report_html(data))
+    wrote = [args.output]
+    if args.csv:
+        # A byte-order mark, so spreadsheet programs read the names as UTF-8.
+        write_atomic(args.csv, "\ufeff" + report_csv(data))
+        wrote.append(args.csv)
+    t = data["totals"]
+    print(
+        f"wrote {' and '.join(wrote)}: {t['annotations']} annotation(s) by "
+        f"{t['students']} student(s), {t['orphaned']} orphaned"
+        + (", names replaced by pseudonyms" if args.anonymize else "")
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="annotate", description="Annotate a news article in class: W3C annotations."
@@ -196,6 +213,39 @@ def _parser() -> argparse.ArgumentParser:
     _store_option(p)
     p.set_defaults(func=_reattach)
 
+    p = sub.add_parser(
+        "merge",
+        help="merge a class's annotation files into one class file",
+        description="Merge students' W3C or Hypothesis exports (files, or folders searched "
+        "for *.json) into one W3C AnnotationCollection, re-anchored on the book's current "
+        "text. A file that cannot be read is skipped and named; the rest is merged.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="export files or folders")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the class file")
+    p.add_argument(
+        "--book",
+        metavar="DIR",
+        help="the book whose chapters to anchor on (default: the book around this folder)",
+    )
+    p.set_defaults(func=_merge_command)
+
+    p = sub.add_parser(
+        "report",
+        help="write a class file as one HTML page (and CSV) for the teacher",
+        description="Write a self-contained HTML report of a class file: the article "
+        "with a heatmap of what students highlighted, filters, notes and summaries.",
+    )
+    p.add_argument("class_file", metavar="CLASS_FILE", help="the file `annotate merge` wrote")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML page")
+    p.add_argument("--csv", metavar="FILE", help="also write one CSV row per annotation")
+    p.add_argument("--anonymize", action="store_true", help="replace student names with pseudonyms")
+    p.add_argument(
+        "--book",
+        metavar="DIR",
+        help="the book whose chapters to show (default: the book around this folder)",
+    )
+    p.set_defaults(func=_report_command)
+
     for register in _plugins():
         register(sub)
     return parser
@@ -203,10 +253,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _plugins() -> list[Register]:
     """Subcommands that live in their own modules."""
-    from . import classroom, newarticle, report
+    from . import newarticle
     from .server.cli import register as server
 
-    return [newarticle.register, classroom.register, report.register, server]
+    return [newarticle.register, server]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -189,6 +189,25 @@ class Annotation:
             note=note,
         )
 
+    def at(self, text: str, start: int, end: int) -> Annotation:
+        """This annotation moved to ``text[start:end]``: selectors described anew, not an orphan.
+
+        Moving is not an edit: ``modified`` stays. ``annotate.placement.place``
+        decides where; every surface moves annotations through this method.
+        """
+        if not 0 <= start < end <= len(text):
+            raise AnnotationError(f"span {start}-{end} is outside the text (0-{len(text)})")
+        quote = describe(text, start, end)[0]
+        return replace(
+            self,
+            start=start,
+            end=end,
+            exact=str(quote["exact"]),
+            prefix=str(quote["prefix"]),
+            suffix=str(quote["suffix"]),
+            orphan=False,
+        )
+
     def selectors(self) -> list[dict[str, Any]]:
         """The target's selectors, as ``annotate.anchor`` takes them."""
         return [

@@ -13,7 +13,7 @@ are unreliable there. A class shares notes by exporting files and merging them
 >>> from annotate.model import Annotation
 >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "a.db") as store:
 ...     a = Annotation.new(source="urn:x", text="The cat sat.", start=4, end=7)
-...     store.add(a)
+...     _ = store.add(a)
 ...     [x.exact for x in store.list("urn:x")]
 ['cat']
 """
@@ -170,23 +170,10 @@ class Store:
 
     def reattach(self, annotation_id: str, start: int, end: int, text: str) -> Annotation:
         """Put an orphan (or any annotation) on ``text[start:end]`` by hand."""
-        from dataclasses import replace
-
-        from .anchoring import describe
-
         old = self.get(annotation_id)
         if old is None:
             raise KeyError(f"no annotation {annotation_id} in {self.path}")
-        quote = describe(text, start, end)[0]
-        moved = replace(
-            old,
-            start=start,
-            end=end,
-            exact=quote["exact"],
-            prefix=quote["prefix"],
-            suffix=quote["suffix"],
-            orphan=False,
-        )
+        moved = old.at(text, start, end)
         return self.update(moved)
 
     # -- reading ---------------------------------------------------------------

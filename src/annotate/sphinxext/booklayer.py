@@ -20,13 +20,12 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from ..article import source_iri
+from ..frontend import CORE_DIR, write_if_changed
 from ..vocabulary import vocabulary_json
-from .assets import write_if_changed
 from .pages import article_block
 
 __all__ = ["SHARED_FILES", "has_layer"]
 
-_SHARED_DIR = Path(__file__).parent.parent / "static"
 # Front-end files the widget uses too; copied into the book's _static.
 SHARED_FILES = ("annotator.js", "annotator.css", "anchoring.js", "model.js")
 
@@ -71,7 +70,7 @@ def _copy_shared(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or not app.config.annotate_layer:
         return
     for name in SHARED_FILES:
-        write_if_changed(Path(app.outdir) / "_static" / name, (_SHARED_DIR / name).read_bytes())
+        write_if_changed(Path(app.outdir) / "_static" / name, (CORE_DIR / name).read_bytes())
 
 
 def setup(app: Sphinx) -> None:

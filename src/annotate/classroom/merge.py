@@ -1,4 +1,4 @@
-"""A class's annotations in one file: ``annotate merge PATH… -o class.json``.
+"""A class's annotations in one file: what ``annotate merge PATH… -o class.json`` does.
 
 Every student exports their notes (W3C JSON from this kit, or a Hypothesis
 export) and the teacher merges the files, or folders of them, into one W3C
@@ -17,25 +17,23 @@ its reason, never dropped silently, and the rest is merged.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import errno
 import json
 import os
-import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
-from .article import Chapters, book_root
-from .cli import reanchor
-from .exchange import ExchangeError, collection, read_annotations
-from .model import Annotation
+from ..article import Chapters, book_root
+from ..exchange import ExchangeError, collection, read_annotations
+from ..model import Annotation
+from ..placement import place_all
 
 __all__ = [
     "CLASS_LABEL",
@@ -46,14 +44,11 @@ __all__ = [
     "find_files",
     "keep_latest",
     "merge",
-    "place",
-    "register",
     "write_atomic",
     "write_class",
 ]
 
 CLASS_LABEL = "Class annotations (annotate merge)"
-_OUTCOMES = ("anchored", "moved", "orphaned")
 _NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
@@ -162,58 +157,6 @@ def keep_latest(annotations: Iterable[Annotation]) -> list[Annotation]:
     return list(kept.values())
 
 
-def place(
-    annotations: list[Annotation], where: Placement
-) -> tuple[list[Annotation], dict[str, int]]:
-    """``cli.reanchor`` for a class: each annotation on its chapter's current text.
-
-    Anchoring runs once per distinct target (source and selectors): a class
-    highlights the same words many times over. Returns the placed annotations
-    in the same order and the counts of anchored / moved / orphaned.
-    """
-    counts = dict.fromkeys(_OUTCOMES, 0)
-    done: dict[tuple[str, str, str, str, int, int], tuple[Annotation, str]] = {}
-    out: list[Annotation] = []
-    for ann in annotations:
-        key = (ann.source, ann.exact, ann.prefix, ann.suffix, ann.start, ann.end)
-        hit = done.get(key)
-        if hit is None:
-            article = where.article(ann.source)
-            if article is None:
-                placed, outcome = replace(ann, orphan=True), "orphaned"
-            else:
-                (placed,), one = reanchor([ann], article, where.root)
-                outcome = next(k for k in _OUTCOMES if one[k])
-            done[key] = (placed, outcome)
-            out.append(placed)
-        else:
-            rep, outcome = hit
-            # Most notes were made on the current text: nothing to copy, and a copy
-            # of a frozen dataclass is the costliest step of a large merge.
-            same = (rep.source, rep.start, rep.end, rep.orphan) == (
-                ann.source,
-                ann.start,
-                ann.end,
-                ann.orphan,
-            ) and (rep.exact, rep.prefix, rep.suffix) == (ann.exact, ann.prefix, ann.suffix)
-            out.append(
-                ann
-                if same
-                else replace(
-                    ann,
-                    source=rep.source,
-                    start=rep.start,
-                    end=rep.end,
-                    exact=rep.exact,
-                    prefix=rep.prefix,
-                    suffix=rep.suffix,
-                    orphan=rep.orphan,
-                )
-            )
-        counts[outcome] += 1
-    return out, counts
-
-
 def merge(paths: Iterable[str | Path], root: Path, *, output: Path | None = None) -> Merged:
     """Read, de-duplicate and re-anchor the annotations in ``paths``.
 
@@ -234,7 +177,7 @@ def merge(paths: Iterable[str | Path], root: Path, *, output: Path | None = None
         merged.append(path)
     unique = keep_latest(read)
     where = Placement(root)
-    placed, counts = place(unique, where)
+    placed, counts = place_all(unique, where.article)
     placed.sort(key=lambda a: (a.source, a.start, a.end, a.creator, a.id))
     missing = {source for source, article in where.articles.items() if article is None}
     unplaced = Counter(a.source for a in placed if a.source in missing)
@@ -274,52 +217,3 @@ def write_class(path: str | Path, annotations: list[Annotation]) -> None:
     data = collection(annotations, label=CLASS_LABEL)
     # Compact JSON: a class file is for programs; the C encoder only runs without indent.
     write_atomic(path, json.dumps(data, ensure_ascii=False) + "\n")
-
-
-def _merge_command(args: argparse.Namespace) -> int:
-    output = Path(args.output)
-    root = book_folder(args.book)
-    result = merge(args.paths, root, output=output)
-    for skip in result.skipped:
-        print(f"annotate: skipped {skip.path}: {skip.reason}", file=sys.stderr)
-    for source, n in sorted(result.unplaced.items()):
-        print(
-            f"annotate: note: no chapter in {root} for {source}: "
-            f"its {n} annotation(s) are kept as orphans (--book DIR names the book)",
-            file=sys.stderr,
-        )
-    if not result.files:
-        print(
-            f"annotate: error: no file could be merged ({len(result.skipped)} skipped); "
-            f"{output} not written",
-            file=sys.stderr,
-        )
-        return 1
-    write_class(output, result.annotations)
-    c = result.counts
-    print(
-        f"merged {len(result.annotations)} annotation(s) from {len(result.files)} file(s) "
-        f"into {output} ({result.duplicates} duplicate(s) counted once); "
-        f"skipped {len(result.skipped)} file(s); "
-        f"{c['anchored']} anchored, {c['moved']} moved, {c['orphaned']} orphaned"
-    )
-    return 0
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``annotate merge`` to the command line."""
-    p = subparsers.add_parser(
-        "merge",
-        help="merge a class's annotation files into one class file",
-        description="Merge students' W3C or Hypothesis exports (files, or folders searched "
-        "for *.json) into one W3C AnnotationCollection, re-anchored on the book's current "
-        "text. A file that cannot be read is skipped and named; the rest is merged.",
-    )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="export files or folders")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the class file")
-    p.add_argument(
-        "--book",
-        metavar="DIR",
-        help="the book whose chapters to anchor on (default: the book around this folder)",
-    )
-    p.set_defaults(func=_merge_command)

@@ -1,14 +1,17 @@
-"""``ClaimHighlighter``: highlight claims and write notes on an article in Jupyter.
+r"""``ClaimHighlighter``: highlight claims and write notes on an article in Jupyter.
 
 One anywidget shows the whole article (one widget, not one per sentence: each
 ipywidget costs several comm messages). The front end is the highlighter the
 HTML book uses too; this side owns the model, the anchoring and the store, so
 every change is saved at once and a restarted kernel paints the same marks.
 
->>> import annotate                                        # doctest: +SKIP
->>> hl = annotate.ClaimHighlighter(annotate.load_article("chapters/article.md"))
->>> hl                                                      # doctest: +SKIP
->>> hl.annotations[0].exact                                 # doctest: +SKIP
+>>> import pathlib, tempfile, annotate
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "a.md").write_text("# Ships\n\n::::{article}\nThe navy sent three ships.\n::::\n")
+>>> article = annotate.load_article(folder / "a.md")
+>>> hl = annotate.ClaimHighlighter(article, store=folder / "notes.db")
+>>> hl.text[hl.blocks[1]["start"]:][:8]
+'The navy'
 """
 
 from __future__ import annotations
@@ -22,17 +25,16 @@ from typing import Any, TypedDict
 import anywidget
 import traitlets
 
-from .anchoring import anchor, describe
-from .article import Article
-from .model import Annotation, reader_name
+from ..article import Article
+from ..frontend import CORE_DIR, FRONTEND_DIR, vocabulary_css
+from ..model import Annotation, reader_name
+from ..placement import place
+from ..store import Store, StoreError
+from ..vocabulary import CLAIM_TYPES, STATUSES, vocabulary_json
 from .notes import NOTE_TAG
-from .sphinxext.assets import vocabulary_css
-from .store import Store, StoreError
-from .vocabulary import CLAIM_TYPES, STATUSES, vocabulary_json
 
 __all__ = ["ClaimHighlighter", "HighlightView"]
 
-_STATIC = Path(__file__).parent / "static"
 _NOTE_LIMIT = 100_000
 
 
@@ -52,10 +54,10 @@ class HighlightView(TypedDict, total=False):
 
 def _front_end() -> tuple[str, str]:
     # The widget's module is the shared classic script plus its own host code.
-    js = (_STATIC / "annotator.js").read_text(encoding="utf-8")
-    js += "\n" + (_STATIC / "widget.js").read_text(encoding="utf-8")
-    css = vocabulary_css() + (_STATIC / "annotator.css").read_text(encoding="utf-8")
-    css += (_STATIC / "widget.css").read_text(encoding="utf-8")
+    js = (CORE_DIR / "annotator.js").read_text(encoding="utf-8")
+    js += "\n" + (FRONTEND_DIR / "widget.js").read_text(encoding="utf-8")
+    css = vocabulary_css() + (CORE_DIR / "annotator.css").read_text(encoding="utf-8")
+    css += (FRONTEND_DIR / "widget.css").read_text(encoding="utf-8")
     return js, css
 
 
@@ -163,30 +165,10 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
 
     def _reanchor(self, ann: Annotation) -> Annotation:
         # Re-anchoring is not an edit: saved with add(), so `modified` stays.
-        found = anchor(self._article.text, ann.selectors())
-        if found is None:
-            if not ann.orphan:
-                self._store.add(dataclasses.replace(ann, orphan=True))
-            return dataclasses.replace(ann, orphan=True)
-        start, end = found
-        if (start, end) == (ann.start, ann.end) and not ann.orphan:
-            return ann
-        moved = self._with_span(ann, start, end)
-        self._store.add(moved)
-        return moved
-
-    def _with_span(self, ann: Annotation, start: int, end: int) -> Annotation:
-        sel = {s["type"]: s for s in describe(self._article.text, start, end)}
-        quote = sel["TextQuoteSelector"]
-        return dataclasses.replace(
-            ann,
-            start=start,
-            end=end,
-            exact=quote["exact"],
-            prefix=quote["prefix"],
-            suffix=quote["suffix"],
-            orphan=False,
-        )
+        placed = place(ann, self._article.text).annotation
+        if placed is not ann:
+            self._store.add(placed)
+        return placed
 
     def _publish(self, notify: bool = True) -> None:
         self.highlights = [_view(a) for a in self.annotations]
@@ -238,9 +220,8 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         elif action == "reattach":
             old = self._annotations[str(msg["id"])]
             start, end = int(msg["start"]), int(msg["end"])
-            if not 0 <= start < end <= len(self.text):
-                raise ValueError(f"span {start}-{end} is outside the text")
-            self._annotations[old.id] = self._store.update(self._with_span(old, start, end))
+            moved = old.at(self._article.text, start, end)  # refuses a span outside the text
+            self._annotations[old.id] = self._store.update(moved)
         else:
             raise ValueError(f"unknown action {action!r}")
 

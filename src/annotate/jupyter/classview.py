@@ -1,7 +1,7 @@
 """``ClassView``: the class report inside Jupyter.
 
 The same page as ``annotate report`` writes (heatmap, filters, notes under
-each paragraph, summaries), drawn by the same ``static/report.js`` from one
+each paragraph, summaries), drawn by the same ``frontend/report.js`` from one
 synced trait holding the report's data. Read-only: it changes no file.
 
 >>> import annotate                                           # doctest: +SKIP
@@ -18,13 +18,14 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-from .classroom import book_folder
-from .exchange import read_annotations
-from .report import build_report
+from ..classroom.merge import book_folder
+from ..classroom.report_data import build_report
+from ..exchange import read_annotations
+from ..frontend import FRONTEND_DIR
 
 __all__ = ["ClassView"]
 
-_STATIC = Path(__file__).parent / "static"
+_STATIC = FRONTEND_DIR
 
 
 class ClassView(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # anywidget is untyped
@@ -38,7 +39,8 @@ class ClassView(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # any
     _css = _STATIC / "report.css"
 
     report = traitlets.Dict(
-        help="The report's data (annotate.report.ReportData): students, chapters, notes."
+        help="The report's data (annotate.classroom.report_data.ReportData): "
+        "students, chapters, notes."
     ).tag(sync=True)
 
     def __init__(

@@ -1,46 +1,33 @@
-"""A class's annotations for the teacher: ``annotate report class.json -o report.html``.
+"""What the class report shows, as data: ``build_report(annotations, book)``.
 
-One self-contained page (its CSS and script inline, nothing fetched from
-anywhere, readable from ``file://``): the article under a heatmap of how many
-students highlighted each passage, filters by claim type, status and student,
-the notes under each paragraph, a summary per student and per claim type, and
-the editor's marked claims beside what the class found. ``--csv`` writes one
-row per annotation; ``--anonymize`` puts stable pseudonyms in place of names.
+The article under a heatmap of how many students highlighted each passage,
+filters by claim type, status and student, the notes under each paragraph, a
+summary per student and per claim type, and the editor's marked claims beside
+what the class found. ``report_csv`` writes one row per annotation; with
+``anonymize`` names become keyed pseudonyms (:mod:`annotate.classroom.pseudonyms`).
+The page itself is :mod:`annotate.classroom.report_page`.
 
-The data reaches the page as JSON in a ``<script type="application/json">``
-with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped, so no note can end the
-script; ``static/report.js`` draws it with ``textContent`` only.
-
->>> script_json({"note": "</script><b>"})
-'{"note":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
->>> pseudonyms(["Ana", "Ben"]) == pseudonyms(["Ben", "Ana"])
-True
 >>> coverage([(0, 4, "ana"), (2, 6, "ben"), (3, 5, "ana")])  # Ana's two marks count once
 [(0, 2, 1), (2, 5, 2), (5, 6, 1)]
 """
 
 from __future__ import annotations
 
-import argparse
-import base64
 import bisect
 import csv
-import hashlib
-import html
 import io
-import json
-import re
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import Any, TypedDict
 
-from .article import Article
-from .classroom import Placement, book_folder, place, write_atomic
-from .exchange import neutralise, read_annotations
-from .model import Annotation
-from .vocabulary import CLAIM_TYPES, STATUSES, vocabulary_json
+from ..article import Article
+from ..exchange import neutralise
+from ..model import Annotation
+from ..placement import place_all
+from ..vocabulary import CLAIM_TYPES, STATUSES, vocabulary_json
+from .merge import Placement
+from .pseudonyms import pseudonyms, scrubber
 
 __all__ = [
     "CSV_COLUMNS",
@@ -50,14 +37,9 @@ __all__ = [
     "ReportData",
     "build_report",
     "coverage",
-    "pseudonyms",
-    "register",
     "report_csv",
-    "report_html",
-    "script_json",
 ]
 
-_STATIC = Path(__file__).parent / "static"
 NO_TYPE = "none"
 CSV_COLUMNS = (
     "student",
@@ -72,16 +54,6 @@ CSV_COLUMNS = (
 _TOP_PASSAGES = 3
 # What must not appear raw inside <script>: "</script", "<!--", and the two
 # separators older JavaScript engines read as line ends.
-_JSON_ESCAPES = (
-    ("<", "\\u003c"),
-    (">", "\\u003e"),
-    ("&", "\\u0026"),
-    ("\u2028", "\\u2028"),
-    ("\u2029", "\\u2029"),
-)
-_TOKEN = re.compile(r"\w+")
-# "Ana Lima" becomes "Student 01 Student 01" word by word: say it once.
-_REPEATED = re.compile(r"(Student \d+)(?:[\s'\u2019.-]+\1\b)+")
 
 
 class BlockView(TypedDict):
@@ -162,52 +134,6 @@ class ReportData(TypedDict):
     totals: Totals
     byStudent: list[StudentRow]
     chapters: list[ChapterView]
-
-
-def script_json(data: Any) -> str:
-    """``data`` as JSON that is safe inside a ``<script>`` element."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    # str.replace five times over is some twenty times faster than str.translate here.
-    for raw, escaped in _JSON_ESCAPES:
-        text = text.replace(raw, escaped)
-    return text
-
-
-def pseudonyms(names: Iterable[str]) -> dict[str, str]:
-    """A stable pseudonym per name: "Student 01", … in the order of the names' SHA-256.
-
-    The same class gets the same pseudonyms on every run, whatever order the
-    names come in.
-
-    >>> pseudonyms(["Ana", "Ben", "Ana"])
-    {'Ben': 'Student 01', 'Ana': 'Student 02'}
-    """
-    unique = sorted(set(names), key=lambda n: hashlib.sha256(n.encode("utf-8")).hexdigest())
-    width = max(2, len(str(len(unique))))
-    return {name: f"Student {i:0{width}d}" for i, name in enumerate(unique, start=1)}
-
-
-def _scrubber(mapping: dict[str, str]) -> Callable[[str], str]:
-    """A function that replaces the class's names in free text with their pseudonyms.
-
-    Each word of a name (two characters or more) is replaced wherever it stands
-    as a word, so "Ana said", "as Lima wrote" and "Ana Lima's" all lose the
-    name. Case counts: a student called Will leaves the verb "will" alone.
-
-    >>> _scrubber({"Ana Lima": "Student 01"})("Ana Lima's point; see Lima.")
-    "Student 01's point; see Student 01."
-    """
-    words: dict[str, str] = {}
-    for name, alias in sorted(mapping.items()):
-        for part in _TOKEN.findall(name):
-            if len(part) >= 2:
-                words.setdefault(part, alias)
-
-    def scrub(text: str) -> str:
-        out = _TOKEN.sub(lambda m: words.get(m.group(), m.group()), text)
-        return _REPEATED.sub(r"\1", out)
-
-    return scrub
 
 
 def coverage(spans: Iterable[tuple[int, int, Hashable]]) -> list[tuple[int, int, int]]:
@@ -332,12 +258,12 @@ def build_report(
     tags, becomes a pseudonym (see :func:`pseudonyms`).
     """
     where = Placement(root)
-    placed, _ = place(annotations, where)
+    placed, _ = place_all(annotations, where.article)
     names = sorted({a.creator for a in placed}, key=lambda n: (n.casefold(), n))
     scrub: Callable[[str], str] = str
     if anonymize:
         mapping = pseudonyms(names)
-        scrub = _scrubber(mapping)
+        scrub = scrubber(mapping)
         names = sorted(mapping.values())
         student = {real: names.index(alias) for real, alias in mapping.items()}
     else:
@@ -423,69 +349,6 @@ def _chapter(
     )
 
 
-def _inline(name: str, tag: str) -> str:
-    body = (_STATIC / name).read_text(encoding="utf-8")
-    if f"</{tag}" in body.lower():
-        raise ValueError(f"static/{name} holds '</{tag}' and cannot be inlined")
-    return body
-
-
-def _csp_hash(body: str) -> str:
-    digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
-    return f"'sha256-{digest}'"
-
-
-def report_html(data: ReportData) -> str:
-    """The report page: one HTML file with its style, script and data inline.
-
-    Its Content-Security-Policy allows only its own script and style (by hash)
-    and no request of any kind, so a note that slipped past every escape still
-    could not run or fetch anything.
-    """
-    css = _inline("report.css", "style")
-    js = _inline("report.js", "script")
-    policy = "; ".join(
-        (
-            "default-src 'none'",
-            f"script-src {_csp_hash(js)}",
-            f"style-src {_csp_hash(css)}",
-            "base-uri 'none'",
-            "form-action 'none'",
-        )
-    )
-    t = data["totals"]
-    title = html.escape(data["title"])
-    summary = html.escape(
-        f"{t['students']} students · {t['annotations']} annotations · "
-        f"{t['withNotes']} with a note · {t['orphaned']} not found in the current text"
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">
-<meta name="referrer" content="no-referrer">
-<title>Class report: {title}</title>
-<style>{css}</style>
-</head>
-<body class="annotate-report-page">
-<div class="annotate-report" id="annotate-report">
-<header class="annotate-report-header">
-<p class="annotate-report-kicker">Class report</p>
-<h1>{title}</h1>
-<p>{summary}</p>
-</header>
-<noscript><p>The heatmap, filters and notes need JavaScript; the CSV export holds every
-annotation.</p></noscript>
-</div>
-<script type="application/json" id="annotate-report-data">{script_json(data)}</script>
-<script type="module">{js}</script>
-</body>
-</html>
-"""
-
-
 def report_csv(data: ReportData) -> str:
     """One row per annotation, every cell safe to open in a spreadsheet."""
     buffer = io.StringIO()
@@ -505,49 +368,3 @@ def report_csv(data: ReportData) -> str:
             )
             writer.writerow([neutralise(cell) for cell in row])
     return buffer.getvalue()
-
-
-def _report_command(args: argparse.Namespace) -> int:
-    annotations = read_annotations(args.class_file)
-    root = book_folder(args.book)
-    data = build_report(annotations, root, anonymize=args.anonymize)
-    for chapter in data["chapters"]:
-        if chapter["text"] is None:
-            print(
-                f"annotate: note: no chapter in {root} for {chapter['source']}: the report "
-                "shows its quotes only (--book DIR names the book)",
-                file=sys.stderr,
-            )
-    write_atomic(args.output, report_html(data))
-    wrote = [args.output]
-    if args.csv:
-        # A byte-order mark, so spreadsheet programs read the names as UTF-8.
-        write_atomic(args.csv, "\ufeff" + report_csv(data))
-        wrote.append(args.csv)
-    t = data["totals"]
-    print(
-        f"wrote {' and '.join(wrote)}: {t['annotations']} annotation(s) by "
-        f"{t['students']} student(s), {t['orphaned']} orphaned"
-        + (", names replaced by pseudonyms" if args.anonymize else "")
-    )
-    return 0
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``annotate report`` to the command line."""
-    p = subparsers.add_parser(
-        "report",
-        help="write a class file as one HTML page (and CSV) for the teacher",
-        description="Write a self-contained HTML report of a class file: the article "
-        "with a heatmap of what students highlighted, filters, notes and summaries.",
-    )
-    p.add_argument("class_file", metavar="CLASS_FILE", help="the file `annotate merge` wrote")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML page")
-    p.add_argument("--csv", metavar="FILE", help="also write one CSV row per annotation")
-    p.add_argument("--anonymize", action="store_true", help="replace student names with pseudonyms")
-    p.add_argument(
-        "--book",
-        metavar="DIR",
-        help="the book whose chapters to show (default: the book around this folder)",
-    )
-    p.set_defaults(func=_report_command)

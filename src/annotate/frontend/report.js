@@ -7,7 +7,7 @@
  * One module serves both surfaces: report.html inlines it (and it draws the data
  * the page holds in #annotate-report-data), and the Jupyter ClassView loads it as
  * its anywidget module (`export default { render }`). The data is built by
- * annotate/report.py; student text only ever reaches the page through
+ * annotate/classroom/report_data.py; student text only ever reaches the page through
  * `textContent` (or a text node), never as markup.
  */
 

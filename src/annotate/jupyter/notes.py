@@ -1,13 +1,16 @@
-"""``ReaderNotes``: free notes on a paragraph, or on the whole article, in Jupyter.
+r"""``ReaderNotes``: free notes on a paragraph, or on the whole article, in Jupyter.
 
 A note on a paragraph is a W3C annotation whose target is that paragraph's text;
 a note on the article targets all of it. Both carry the tag ``reader-note``, so
 the claim highlighter leaves them to this widget. Same store, same model.
 
->>> import annotate                                               # doctest: +SKIP
->>> notes = annotate.ReaderNotes(annotate.load_article("chapters/article.md"))
->>> notes.add("The dek already takes a side.", paragraph=1)       # doctest: +SKIP
->>> notes                                                          # doctest: +SKIP
+>>> import pathlib, tempfile, annotate
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "a.md").write_text("# Ships\n\n::::{article}\nThe navy sent three ships.\n::::\n")
+>>> article = annotate.load_article(folder / "a.md")
+>>> notes = annotate.ReaderNotes(article, store=folder / "notes.db")
+>>> notes.add("Three is not many.", paragraph=1).exact
+'The navy sent three ships.'
 """
 
 from __future__ import annotations
@@ -20,15 +23,16 @@ from typing import Any
 import anywidget
 import traitlets
 
-from .article import Article
-from .exchange import collection
-from .model import NOTE_LIMIT, Annotation, reader_name
-from .store import Store, StoreError
+from ..article import Article
+from ..exchange import collection
+from ..frontend import FRONTEND_DIR
+from ..model import NOTE_LIMIT, Annotation, reader_name
+from ..store import Store, StoreError
 
 __all__ = ["NOTE_TAG", "ReaderNotes"]
 
 NOTE_TAG = "reader-note"
-_STATIC = Path(__file__).parent / "static"
+_STATIC = FRONTEND_DIR
 
 
 class ReaderNotes(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # anywidget is untyped

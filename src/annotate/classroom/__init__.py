@@ -1,0 +1,26 @@
+"""The classroom: a class's exports merged into one file, and the teacher's report.
+
+``merge`` (files and folders of exports → one class file), ``report_data``
+(what the report shows), ``report_page`` (the self-contained page) and
+``pseudonyms`` (keyed names for projecting in class).
+"""
+
+# ``merge`` the function stays in ``.merge``: re-exported here it would hide the module.
+from .merge import CLASS_LABEL, Merged, Skipped, book_folder, write_atomic, write_class
+from .pseudonyms import pseudonyms
+from .report_data import build_report, coverage, report_csv
+from .report_page import report_html
+
+__all__ = [
+    "CLASS_LABEL",
+    "Merged",
+    "Skipped",
+    "book_folder",
+    "build_report",
+    "coverage",
+    "pseudonyms",
+    "report_csv",
+    "report_html",
+    "write_atomic",
+    "write_class",
+]

@@ -1,0 +1,126 @@
+"""Putting annotations on the current text: the one rule every surface follows.
+
+``place`` finds an annotation's words in a text (``annotate.locate``) and says
+what happened: ``anchored`` (the words and their context are where the
+annotation says), ``moved`` (found elsewhere, or edited: the selectors are
+described anew from the text) or ``orphaned`` (not found: the annotation keeps
+the selectors it came with and is marked ``orphan``, never given a made-up
+position). ``Annotation.at`` re-describes an annotation at new offsets; the
+command line, the class merge, the store, the widget and (in
+``frontend/core/anchoring.js``) the book layer all go through these two.
+
+>>> from annotate.model import Annotation
+>>> a = Annotation.new(source="urn:x", text="The cat sat.", start=4, end=7, creator="Ana")
+>>> place(a, "Then the cat sat.").outcome, place(a, "Then the cat sat.").annotation.start
+('moved', 9)
+>>> place(a, "A dog barked.").annotation.orphan
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from .anchoring import locate
+from .article import Article
+from .model import Annotation
+
+__all__ = ["OUTCOMES", "Outcome", "Placed", "place", "place_all"]
+
+Outcome = Literal["anchored", "moved", "orphaned"]
+OUTCOMES: tuple[Outcome, ...] = ("anchored", "moved", "orphaned")
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An annotation on the current text, and how it got there."""
+
+    annotation: Annotation
+    outcome: Outcome
+
+
+def place(ann: Annotation, text: str, source: str | None = None) -> Placed:
+    """Anchor ``ann`` in ``text`` (whose source IRI is ``source``, default: the annotation's).
+
+    The annotation comes back unchanged (the same object) when it is already
+    where it says, with its context; an orphan keeps its selectors.
+    """
+    source = ann.source if source is None else source
+    found = locate(text, ann.selectors())
+    if found is None:
+        return Placed(
+            ann
+            if ann.orphan and ann.source == source
+            else replace(ann, orphan=True, source=source),
+            "orphaned",
+        )
+    same = found.how == "exact" and (found.start, found.end) == (ann.start, ann.end)
+    if (
+        same
+        and not ann.orphan
+        and ann.source == source
+        and text[max(0, ann.start - len(ann.prefix)) : ann.start] == ann.prefix
+        and text[ann.end : ann.end + len(ann.suffix)] == ann.suffix
+    ):
+        return Placed(ann, "anchored")
+    moved = ann.at(text, found.start, found.end)
+    if moved.source != source:
+        moved = replace(moved, source=source)
+    return Placed(moved, "anchored" if same else "moved")
+
+
+def place_all(
+    annotations: Iterable[Annotation], article_of: Callable[[str], Article | None]
+) -> tuple[list[Annotation], dict[str, int]]:
+    """``place`` each annotation on the article its source names; count the outcomes.
+
+    ``article_of(source)`` gives the article (``None``: no such chapter, the
+    annotation becomes an orphan). Anchoring runs once per distinct target: a
+    class highlights the same words many times over.
+    """
+    counts: dict[str, int] = dict.fromkeys(OUTCOMES, 0)
+    done: dict[tuple[str, str, str, str, int, int, bool], Placed] = {}
+    out: list[Annotation] = []
+    for ann in annotations:
+        key = (ann.source, ann.exact, ann.prefix, ann.suffix, ann.start, ann.end, ann.orphan)
+        hit = done.get(key)
+        if hit is None:
+            article = article_of(ann.source)
+            if article is None:
+                hit = Placed(ann if ann.orphan else replace(ann, orphan=True), "orphaned")
+            else:
+                hit = place(ann, article.text, article.source)
+            done[key] = hit
+            out.append(hit.annotation)
+        else:
+            out.append(_like(ann, hit.annotation))
+        counts[hit.outcome] += 1
+    return out, counts
+
+
+def _like(ann: Annotation, rep: Annotation) -> Annotation:
+    """``ann`` where ``rep`` (placed from the same target) was put."""
+    # Most notes were made on the current text: nothing to copy, and a copy of a
+    # frozen dataclass is the costliest step of a large merge.
+    if (rep.source, rep.start, rep.end, rep.orphan, rep.exact, rep.prefix, rep.suffix) == (
+        ann.source,
+        ann.start,
+        ann.end,
+        ann.orphan,
+        ann.exact,
+        ann.prefix,
+        ann.suffix,
+    ):
+        return ann
+    return replace(
+        ann,
+        source=rep.source,
+        start=rep.start,
+        end=rep.end,
+        exact=rep.exact,
+        prefix=rep.prefix,
+        suffix=rep.suffix,
+        orphan=rep.orphan,
+    )
