@@ -89,6 +89,20 @@ def test_explanation_without_claim_warns(tmp_path: Path) -> None:
     assert "'ghost' explains no marked claim" in warnings
 
 
+def test_claim_id_used_twice_on_one_page_warns(tmp_path: Path) -> None:
+    page = ARTICLE.replace("Body “quoted” paragraph.", "Body {claim}`again <c1:factual>`.")
+    out, warnings = build(tmp_path, {"a": page})
+    assert "claim id 'c1' is already used in a" in warnings
+    html = (out / "a.html").read_text(encoding="utf-8")
+    assert html.count('id="mark-c1"') == 2  # the warning is what fails a -W build
+
+
+def test_claim_id_used_on_two_pages_warns(tmp_path: Path) -> None:
+    other = "# Other\n\n:::{article}\nA {claim}`second <c1:factual>` use.\n:::\n"
+    _, warnings = build(tmp_path, {"a": ARTICLE, "b": other})
+    assert "claim id 'c1' is already used in a" in warnings
+
+
 def test_bad_status_is_an_error(tmp_path: Path) -> None:
     _, warnings = build(tmp_path, {"a": ARTICLE.replace("Disputed", "Probably")})
     assert "unknown status 'Probably'" in warnings

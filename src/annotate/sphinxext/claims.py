@@ -109,11 +109,14 @@ def claim_role(
         return [inliner.problematic(rawtext, rawtext, msg)], [msg]
     claim_id = match["id"]
     claims = _claims(env)
-    if claim_id in claims and claims[claim_id]["docname"] != env.docname:
+    # A page being read again was purged first: any record left is a second use,
+    # on this page or another (two id="mark-…" on one page break every link to it).
+    if claim_id in claims:
         logger.warning(
-            "claim id %r is already used in %s",
+            "claim id %r is already used in %s (line %s)",
             claim_id,
             claims[claim_id]["docname"],
+            claims[claim_id]["lineno"],
             location=(env.docname, lineno),
         )
     # Nested markup (a glossary term inside a claim) is parsed like any inline text.
@@ -202,7 +205,17 @@ def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    _claims(env).update(_claims(other))
+    # Pages read in parallel were checked apart: a reuse across them shows here.
+    claims = _claims(env)
+    for claim_id, rec in _claims(other).items():
+        if claim_id in claims and claims[claim_id]["docname"] != rec["docname"]:
+            logger.warning(
+                "claim id %r is already used in %s",
+                claim_id,
+                claims[claim_id]["docname"],
+                location=(rec["docname"], rec["lineno"]),
+            )
+    claims.update(_claims(other))
     _explanations(env).update(_explanations(other))
 
 
