@@ -74,6 +74,15 @@ def missing(what: str, how: str) -> None:
     pytest.skip(f"{what} is missing: {how} to enable")
 
 
+@pytest.fixture(scope="session")
+def w3c_checker() -> Path:
+    """``../shared/tools/w3c_check.py``, the W3C annotation-model MUSTs (CI: required)."""
+    checker = SHARED / "tools" / "w3c_check.py"
+    if not checker.exists():
+        missing("../shared/tools/w3c_check.py", "check out ../shared beside this repository")
+    return checker
+
+
 @pytest.fixture(autouse=True)
 def _own_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes the real ~/.annotate (keys, config, the default store)."""

@@ -131,7 +131,8 @@ def test_a_bad_file_changes_nothing_and_says_why(
 
 
 def test_csv_export(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    main(["import", str(write(book / "in.json", [highlight("war-fighting headquarters", "=1+1")]))])
+    anns = [highlight("war-fighting headquarters", "=1+1")]
+    assert main(["import", str(write(book / "in.json", anns))]) == 0
     capsys.readouterr()
     assert main(["export", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()

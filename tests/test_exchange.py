@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 import json
 import subprocess
@@ -21,8 +22,6 @@ from annotate.exchange import (
     write_csv,
 )
 from annotate.model import Annotation, AnnotationError, reader_name
-
-from .conftest import SHARED
 
 TEXT = "Hegseth met Nakatani in Tokyo on Sunday and spoke of a joint command."
 
@@ -66,7 +65,20 @@ def test_reader_name_order(monkeypatch: pytest.MonkeyPatch) -> None:
     assert reader_name("Configured") == "Configured"
     assert reader_name() == "hubuser"
     monkeypatch.delenv("JUPYTERHUB_USER")
-    assert reader_name()  # the login name
+    monkeypatch.setattr(getpass, "getuser", lambda: "login")
+    assert reader_name() == "login"
+    assert reader_name("   ") == "login"  # a blank name is no name
+
+
+def test_reader_name_without_a_login_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ANNOTATE_READER", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+
+    def no_user() -> str:
+        raise KeyError("uid not found")  # e.g. a container's uid with no passwd entry
+
+    monkeypatch.setattr(getpass, "getuser", no_user)
+    assert reader_name() == "reader"
 
 
 @pytest.mark.parametrize(
@@ -216,10 +228,8 @@ def test_csv_has_one_row_each_and_neutralises_formulas() -> None:
     assert neutralise("plain") == "plain"
 
 
-def test_exports_meet_every_w3c_must(tmp_path: Path) -> None:
-    checker = SHARED / "tools" / "w3c_check.py"
-    if not checker.exists():
-        pytest.skip("../shared/tools/w3c_check.py is not beside this checkout")
+def test_exports_meet_every_w3c_must(tmp_path: Path, w3c_checker: Path) -> None:
+    checker = w3c_checker
     annotations = [
         make(),
         make(note="n", claim_type="framing", status="supported"),
