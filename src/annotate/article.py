@@ -19,11 +19,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:  # markdown-it and PyYAML load when a chapter is read, not on import
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 __all__ = [
     "Article",
@@ -100,6 +100,8 @@ def book_root(path: str | Path) -> Path | None:
 
 @cache
 def _book_id(root: Path) -> str:
+    import yaml
+
     try:
         config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
