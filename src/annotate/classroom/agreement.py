@@ -1,0 +1,366 @@
+"""Agreement: each student against the editor's claims, and the class with itself.
+
+Against the editor (the book's ``{claim}`` marks): a highlight *matches* a claim
+when they overlap by at least half of the shorter of the two (``MATCH_RULE``).
+A claim is *found* when a highlight matches it; a highlight is *on a claim* when
+it matches one. Precision is highlights on a claim over highlights, recall is
+claims found over claims, F1 their harmonic mean. Over the claims found (each
+with the highlight that overlaps it most) Cohen's κ and plain percent agreement
+say whether the student gave the editor's type.
+
+Across the class, per sentence: the label counts (how many students gave each
+claim type to a highlight in it), their entropy, and Krippendorff's alpha (nominal)
+with the sentence's words as units, the students who marked the sentence as
+coders, and as value the type of the student's highlight on the word, or
+"unmarked". A figure that cannot be computed is ``None`` with a reason in
+words, never NaN.
+
+>>> matches((0, 10), (5, 30))   # overlap 5, shorter 10: half of it
+True
+>>> matches((0, 10), (6, 30))
+False
+>>> cohen_kappa([("factual", "factual"), ("opinion", "opinion")])
+(1.0, '')
+>>> sentences("Gen. Smith said so. Did he?")
+[(0, 19), (20, 27)]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import krippendorff
+import numpy as np
+
+from ..vocabulary import CLAIM_TYPES
+
+__all__ = [
+    "MATCH_RULE",
+    "NO_TYPE",
+    "UNMARKED",
+    "Comparison",
+    "Mark",
+    "Scores",
+    "SentenceAgreement",
+    "cohen_kappa",
+    "compare",
+    "contested_order",
+    "matches",
+    "sentence_agreement",
+    "sentences",
+    "type_label",
+]
+
+MATCH_RULE = (
+    "A highlight matches an editor's claim when they overlap by at least half of the "
+    "shorter of the two."
+)
+NO_TYPE = "none"
+UNMARKED = "unmarked"
+
+# The keyboard's sentence rule (frontend/core/annotator.js), here in code points:
+# . ! or ? (with closing quotes) before white space ends a sentence, except after
+# an initial or a common abbreviation; a blank line always does.
+_ENDS = re.compile("[.!?]+[\"\u201d\u2019)]*(?=\\s|$)|\n\n")
+_ABBREVIATIONS = re.compile(
+    r"(?:^|[\s(“\".])(?:[A-Z]|Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|St|Jr|Sr|No|vs|etc"
+    r"|e\.g|i\.e)\.$"
+)
+_WORD = re.compile(r"\S+")
+
+
+class Claim(Protocol):
+    """What is compared of an editor's claim (``annotate.article.EditorClaim`` is one)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One placed highlight: ``text[start:end]``, its claim type (``None``: untyped)."""
+
+    start: int
+    end: int
+    claim_type: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.claim_type or NO_TYPE
+
+
+def matches(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two spans overlap by at least half of the shorter one."""
+    overlap = min(a[1], b[1]) - max(a[0], b[0])
+    shorter = min(a[1] - a[0], b[1] - b[0])
+    return overlap > 0 and 2 * overlap >= shorter
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One student's highlights on one article against the editor's claims there.
+
+    ``best[i]`` is the index of the highlight that matches claim ``i`` with the
+    largest overlap (``None``: the claim was not found); ``on_claim[j]`` says
+    whether highlight ``j`` matches any claim.
+    """
+
+    claims: tuple[Claim, ...]
+    marks: tuple[Mark, ...]
+    best: tuple[int | None, ...]
+    on_claim: tuple[bool, ...]
+
+    def type_pairs(self) -> list[tuple[str, str]]:
+        """(editor's type, student's type) for each claim found."""
+        return [
+            (c.type, self.marks[j].label)
+            for c, j in zip(self.claims, self.best, strict=True)
+            if j is not None
+        ]
+
+
+def compare(marks: Sequence[Mark], claims: Sequence[Claim]) -> Comparison:
+    """Match ``marks`` (one student's) against ``claims`` by ``MATCH_RULE``."""
+    best: list[int | None] = []
+    on_claim = [False] * len(marks)
+    for claim in claims:
+        span = (claim.start, claim.end)
+        hits = [j for j, m in enumerate(marks) if matches((m.start, m.end), span)]
+        for j in hits:
+            on_claim[j] = True
+        # The most overlap wins; on a tie, the earlier highlight.
+        best.append(
+            max(hits, key=lambda j: (_overlap((marks[j].start, marks[j].end), span), -j))
+            if hits
+            else None
+        )
+    return Comparison(tuple(claims), tuple(marks), tuple(best), tuple(on_claim))
+
+
+def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> tuple[float | None, str]:
+    """Cohen's κ of (rater A, rater B) labels, or ``None`` and why it is undefined.
+
+    >>> cohen_kappa([])
+    (None, 'no claim found to compare types on')
+    >>> cohen_kappa([("factual", "factual")])
+    (None, 'undefined: both used only one type, so chance agreement is already 100%')
+    """
+    n = len(pairs)
+    if not n:
+        return None, "no claim found to compare types on"
+    observed = sum(a == b for a, b in pairs) / n
+    first = Counter(a for a, _ in pairs)
+    second = Counter(b for _, b in pairs)
+    chance = sum(first[k] * second[k] for k in first) / (n * n)
+    if chance == 1:
+        return None, "undefined: both used only one type, so chance agreement is already 100%"
+    return (observed - chance) / (1 - chance), ""
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class Scores:
+    """A student's figures against the editor, over every article compared."""
+
+    claims: int
+    found: int
+    highlights: int
+    on_claim: int
+    same_type: int
+    kappa: float | None
+    kappa_note: str
+
+    @classmethod
+    def of(cls, comparisons: Iterable[Comparison]) -> Scores:
+        """The figures of ``comparisons`` pooled (one per article)."""
+        comps = list(comparisons)
+        pairs = [p for c in comps for p in c.type_pairs()]
+        kappa, note = cohen_kappa(pairs)
+        return cls(
+            claims=sum(len(c.claims) for c in comps),
+            found=len(pairs),
+            highlights=sum(len(c.marks) for c in comps),
+            on_claim=sum(sum(c.on_claim) for c in comps),
+            same_type=sum(a == b for a, b in pairs),
+            kappa=kappa,
+            kappa_note=note,
+        )
+
+    @property
+    def precision(self) -> float | None:
+        """Highlights on a claim over highlights (``None``: no highlights)."""
+        return _ratio(self.on_claim, self.highlights)
+
+    @property
+    def recall(self) -> float | None:
+        """Claims found over claims (``None``: the editor marked none)."""
+        return _ratio(self.found, self.claims)
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def type_agreement(self) -> float | None:
+        """Share of the claims found given the editor's type (``None``: none found)."""
+        return _ratio(self.same_type, self.found)
+
+    def feedback(self) -> str:
+        """The figures in one or two sentences a student can read.
+
+        >>> Scores(15, 9, 12, 9, 7, 0.6, "").feedback()
+        "Found 9 of the editor's 15 claims; gave 7 of them the same type; 3 highlights \
+mark passages the editor did not — worth discussing."
+        """
+        if not self.claims:
+            return "The editor marked no claims here, so there is nothing to compare with."
+        claims = "claim" if self.claims == 1 else "claims"
+        if not self.highlights:
+            return f"Made no highlights; the editor marked {self.claims} {claims}."
+        parts = [f"Found {self.found} of the editor's {self.claims} {claims}"]
+        if self.found == 1:
+            parts.append("gave it the same type" if self.same_type else "gave it another type")
+        elif self.found:
+            parts.append(f"gave {self.same_type} of them the same type")
+        off = self.highlights - self.on_claim
+        if off:
+            were = "highlight marks a passage" if off == 1 else "highlights mark passages"
+            parts.append(f"{off} {were} the editor did not — worth discussing")
+        return "; ".join(parts) + "."
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]`` as ``(start, end)`` spans, spaces trimmed."""
+    stop = len(text) if end is None else end
+    out: list[tuple[int, int]] = []
+
+    def push(a: int, b: int) -> None:
+        piece = text[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        body = piece.strip()
+        if body:
+            out.append((a + lead, a + lead + len(body)))
+
+    origin = start
+    for m in _ENDS.finditer(text, start, stop):
+        if m.group() == "\n\n":
+            push(origin, m.start())
+        else:
+            before = text[origin : m.start() + 1].rstrip("\"\u201d\u2019)")
+            if _ABBREVIATIONS.search(before):
+                continue
+            push(origin, m.end())
+        origin = m.end()
+    push(origin, stop)
+    return out
+
+
+@dataclass(frozen=True)
+class SentenceAgreement:
+    """The class on one sentence: who marked it, with which types, and how alike.
+
+    ``labels`` counts students per type (a student who gave two types counts under
+    each); ``entropy`` is of those counts, in bits; ``alpha`` is Krippendorff's alpha,
+    or ``None`` with ``alpha_note`` saying why.
+    """
+
+    start: int
+    end: int
+    students: int
+    labels: dict[str, int]
+    entropy: float | None
+    alpha: float | None
+    alpha_note: str
+
+
+def _word_value(student_marks: Sequence[Mark], word: tuple[int, int]) -> str:
+    covering = [m for m in student_marks if _overlap((m.start, m.end), word)]
+    if not covering:
+        return UNMARKED
+    # The highlight that covers the word most; on a tie, the earliest.
+    best = max(covering, key=lambda m: (_overlap((m.start, m.end), word), -m.start))
+    return best.label
+
+
+def sentence_agreement(
+    text: str, start: int, end: int, marks: Mapping[int, Sequence[Mark]]
+) -> SentenceAgreement:
+    """How the students (``marks`` by student) labelled ``text[start:end]``."""
+    inside = {
+        s: [m for m in ms if _overlap((m.start, m.end), (start, end))] for s, ms in marks.items()
+    }
+    coders = {s: ms for s, ms in inside.items() if ms}
+    labels = Counter(label for ms in coders.values() for label in {m.label for m in ms})
+    total = sum(labels.values())
+    # ``+ 0.0``: one label's entropy is -0.0, which would print as "-0".
+    entropy = (
+        -sum(c / total * math.log2(c / total) for c in labels.values()) + 0.0 if total else None
+    )
+    ranked = dict(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0])))
+    alpha, note = _alpha(text, start, end, coders)
+    return SentenceAgreement(start, end, len(coders), ranked, entropy, alpha, note)
+
+
+def _alpha(
+    text: str, start: int, end: int, coders: Mapping[int, Sequence[Mark]]
+) -> tuple[float | None, str]:
+    if not coders:
+        return None, "undefined: nobody marked this sentence"
+    if len(coders) == 1:
+        return None, "undefined: only one student marked this sentence"
+    words = [(m.start() + start, m.end() + start) for m in _WORD.finditer(text[start:end])]
+    rows = [[_word_value(ms, w) for w in words] for ms in coders.values()]
+    values = sorted({v for row in rows for v in row})
+    if len(values) == 1:
+        return None, (
+            f"undefined: every word got the same label ({values[0]}) from all "
+            f"{len(coders)} students — full agreement, but nothing varies for alpha to measure"
+        )
+    code = {v: i for i, v in enumerate(values)}
+    data = np.array([[code[v] for v in row] for row in rows], dtype=float)
+    value = float(
+        krippendorff.alpha(
+            reliability_data=data, level_of_measurement="nominal", value_domain=range(len(values))
+        )
+    )
+    return value, ""
+
+
+def contested_order(found: Iterable[SentenceAgreement]) -> list[SentenceAgreement]:
+    """Sentences where two or more students gave two or more types, most split first.
+
+    Most split: the labels most evenly divided (highest entropy) first; then the
+    lowest alpha, then first in the text. Entropy leads because alpha over a few
+    words and a few students is dominated by its small-sample correction: two
+    students against one can score below two against two.
+    """
+    split = [s for s in found if s.students >= 2 and len(s.labels) >= 2 and s.alpha is not None]
+    return sorted(split, key=lambda s: (-(s.entropy or 0.0), s.alpha or 0.0, s.start))
+
+
+def type_label(key: str) -> str:
+    """A claim type's label for the reader ("No type" for untyped highlights)."""
+    if key in CLAIM_TYPES:
+        return CLAIM_TYPES[key].label
+    return "No type" if key == NO_TYPE else key
