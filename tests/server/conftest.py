@@ -232,6 +232,7 @@ class Server:
     process: subprocess.Popen[bytes]
     url: str
     db: str
+    log: Any  # the server's stderr, a temporary file, read when it fails
 
 
 def serve(db: str, workers: int = 1, env: dict[str, str] | None = None) -> Server:
@@ -239,6 +240,7 @@ def serve(db: str, workers: int = 1, env: dict[str, str] | None = None) -> Serve
     import httpx
 
     port = free_port()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
     process = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("annotate")),
@@ -252,22 +254,24 @@ def serve(db: str, workers: int = 1, env: dict[str, str] | None = None) -> Serve
         ],
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # SIGKILL of one worker leaves the test runner alone
+        stderr=log,
+        start_new_session=True,  # signals to its process group leave the test runner alone
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
             httpx.get(url + "/openapi.json", timeout=1)
-            return Server(process, url, db)
+            return Server(process, url, db, log)
         except httpx.TransportError:
             if process.poll() is not None:
-                raise RuntimeError(
-                    process.stderr.read().decode() if process.stderr else ""
-                ) from None
+                break
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError("annotate serve did not start")
+    process.wait()
+    log.seek(0)
+    message = log.read().decode(errors="replace")
+    log.close()
+    raise RuntimeError(f"annotate serve did not start:\n{message}")
 
 
 def stop(server: Server) -> None:
@@ -278,3 +282,4 @@ def stop(server: Server) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(server.process.pid, 9)
         server.process.wait()
+    server.log.close()
