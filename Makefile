@@ -7,8 +7,18 @@ BIN    := $(VENV)/bin
 
 .PHONY: book test lint bench clean
 
-book: $(VENV)/.installed
+# The book is rebuilt only when something it is built from changed: a no-change
+# `make book` costs make's look at the files, not jupyter-book's start-up (about
+# 1.3 s of which is jsonschema compiling an RFC 3987 grammar). `jupyter-book
+# build .` still works as ever and keeps its own incremental build.
+BOOK_INPUTS := _config.yml _toc.yml references.bib \
+  $(shell find chapters seeds src/annotate -type f -not -path '*/__pycache__/*')
+
+book: _build/html/.annotate-built
+
+_build/html/.annotate-built: $(VENV)/.installed $(BOOK_INPUTS)
 	$(BIN)/jupyter-book build . --builder html -W --keep-going
+	touch $@
 
 test: $(VENV)/.installed-test
 	bash tests/setup-browser.sh
