@@ -106,8 +106,8 @@ def test_no_import_cycle_between_modules() -> None:
 
 def test_only_the_cli_parses_arguments() -> None:
     for path in PACKAGE.rglob("*.py"):
-        if path.name == "cli.py" or "newarticle" in path.name:
-            continue  # newarticle's own command line moves to cli.py with its split
+        if path.name == "cli.py":
+            continue
         assert "import argparse" not in path.read_text(encoding="utf-8"), path
 
 

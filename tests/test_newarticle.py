@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import doctest
 import itertools
 import os
@@ -21,15 +20,19 @@ from hypothesis import strategies as st
 
 from annotate import newarticle
 from annotate.article import load_article
+from annotate.cli import main as cli_main
 from annotate.newarticle import (
     SourceArticle,
     add_to_toc,
     chapter_markdown,
+    escape,
     escape_markdown,
-    main,
     parse_article,
     slugify,
+    source,
+    suggest,
     suggest_claims,
+    toc,
 )
 from annotate.vocabulary import CLAIM_TYPES
 
@@ -77,6 +80,14 @@ def make_book(tmp_path: Path) -> Path:
 
 def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def main(argv: list[str]) -> int:
+    """``annotate new-article ARGV``: its exit status, usage errors (2) included."""
+    try:
+        return cli_main(["new-article", *argv])
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 2
 
 
 def run(book: Path, *args: str | Path) -> int:
@@ -387,13 +398,13 @@ def test_hard_wrapped_paragraphs_are_joined_and_crlf_and_bom_read() -> None:
         "A dek.",
         ("First line of a paragraph wrapped here.",),
     )
-    assert art.layout == "blank-line-separated paragraphs"
+    assert art.layout == "paragraphs"
 
 
 def test_short_dek_over_longer_paragraphs_is_the_dek() -> None:
     art = parse_article("Headline\nShort dek.\nA much longer first paragraph follows it.\nEnd.")
     assert art.dek == "Short dek."
-    assert art.layout == "one paragraph per line"
+    assert art.layout == "lines"
 
 
 def test_dateline_lede_is_not_a_dek() -> None:
@@ -537,7 +548,7 @@ def test_failed_write_leaves_nothing_behind(
 )
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
     assert main(list(args)) == 2
-    assert "usage: annotate new-article" in capsys.readouterr().err
+    assert "usage: annotate" in capsys.readouterr().err
 
 
 def test_help_names_every_option(capsys: pytest.CaptureFixture[str]) -> None:
@@ -547,17 +558,9 @@ def test_help_names_every_option(capsys: pytest.CaptureFixture[str]) -> None:
         assert option in out
 
 
-def test_register_adds_the_subcommand(tmp_path: Path) -> None:
-    book = make_book(tmp_path)
-    parser = argparse.ArgumentParser(prog="annotate")
-    newarticle.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["new-article", str(HARBOR), "--title", "Harbor", "--book", str(book)])
-    assert args.func(args) == 0
-    assert (book / "chapters" / "harbor.md").is_file()
-
-
-def test_doctests_pass() -> None:
-    assert doctest.testmod(newarticle).failed == 0
+@pytest.mark.parametrize("module", [newarticle, source, escape, suggest, toc])
+def test_doctests_pass(module: object) -> None:
+    assert doctest.testmod(module).failed == 0
 
 
 # ---------------------------------------------------------------- the real build
@@ -597,14 +600,14 @@ def page_text(html: Path) -> tuple[str, str]:
 def test_book_with_new_chapters_builds_and_reads_verbatim(tmp_path: Path) -> None:
     book = make_book(tmp_path)
     imports = {"harbor": HARBOR, "budget": COUNCIL, "tricky": TRICKY}
-    for slug, source in imports.items():
-        assert run(book, source, "--title", f"New: {slug}", "--slug", slug) == 0
+    for slug, path in imports.items():
+        assert run(book, path, "--title", f"New: {slug}", "--slug", slug) == 0
     code, warnings = build(book, tmp_path / "out")
     html = tmp_path / "out" / "_build" / "html" / "chapters"
-    for slug, source in imports.items():
+    for slug, path in imports.items():
         text, seed = page_text(html / f"{slug}.html")
-        assert text == load_article_text_of(source)
+        assert text == load_article_text_of(path)
         assert text == load_article(book / "chapters" / f"{slug}.md").text
-        assert (book / seed).read_bytes() == source.read_bytes()
+        assert (book / seed).read_bytes() == path.read_bytes()
     # The whole book, with the new chapters, builds under -W.
     assert (code, warnings) == (0, [])

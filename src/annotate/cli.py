@@ -25,6 +25,7 @@ from .classroom import (
 from .classroom.merge import merge
 from .exchange import ExchangeError, dump_collection, read_annotations, write_csv
 from .model import Annotation, AnnotationError
+from .newarticle import CONTROL, LAYOUTS, SLUG, NewArticleError, new_article
 from .placement import place_all
 from .store import Store, StoreError
 
@@ -163,6 +164,43 @@ def _report_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _title(value: str) -> str:
+    if not value.strip() or CONTROL.search(value) or "\n" in value:
+        raise argparse.ArgumentTypeError("must be one line of text")
+    return value.strip()
+
+
+def _slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a slug: use lowercase letters, digits and hyphens"
+        )
+    return value
+
+
+def _new_article(args: argparse.Namespace) -> int:
+    try:
+        done = new_article(
+            args.file,
+            args.title,
+            slug=args.slug,
+            book=args.book,
+            force=args.force,
+            layout=args.layout,
+        )
+    except NewArticleError as err:
+        print(f"annotate new-article: error: {err}", file=sys.stderr)
+        return 1
+    art = done.article
+    print(
+        f"recognised {art.recognised}\n"
+        f"wrote {done.chapter} ({len(art.blocks)} paragraphs, "
+        f"{'a dek' if art.dek is not None else 'no dek'}, {done.suggestions} claim suggestions)\n"
+        f"copied {args.file} to {done.seed}\nadded it to _toc.yml ({done.toc_part})"
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="annotate", description="Annotate a news article in class: W3C annotations."
@@ -246,17 +284,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_report_command)
 
+    description = "Bring an article (plain text, Markdown or HTML) into the book as a chapter."
+    p = sub.add_parser("new-article", help=description.lower().rstrip("."), description=description)
+    p.add_argument("file", type=Path, help="the article: a UTF-8 text, Markdown or HTML file")
+    p.add_argument("--title", required=True, type=_title, help="its title in the contents")
+    p.add_argument("--slug", type=_slug, help="file name of the chapter (from the title)")
+    p.add_argument("--book", type=Path, default=Path("."), help="the book's folder (.)")
+    p.add_argument("--force", action="store_true", help="replace a chapter of that name")
+    p.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="auto",
+        help="how the file is laid out (default: recognised); paragraphs and lines "
+        "read every line after the headline as the article",
+    )
+    p.set_defaults(func=_new_article)
+
     for register in _plugins():
         register(sub)
     return parser
 
 
 def _plugins() -> list[Register]:
-    """Subcommands that live in their own modules."""
-    from . import newarticle
+    """Subcommands that live in their own packages."""
     from .server.cli import register as server
 
-    return [newarticle.register, server]
+    return [server]
 
 
 def main(argv: list[str] | None = None) -> int:
