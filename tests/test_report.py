@@ -320,6 +320,15 @@ def test_csv_has_one_row_per_annotation_with_vocabulary_labels(
         "note",
         "created",
         "anchoring",
+        "editor claim matched",
+        "same type as editor",
+        "sentence alpha",
+        "sentence entropy",
+        "student precision",
+        "student recall",
+        "student F1",
+        "student kappa",
+        "student type agreement",
     ]
     assert Counter(r["student"] for r in rows) == Counter(a.creator for a in anns)
     assert Counter(r["claim type"] for r in rows) == Counter(

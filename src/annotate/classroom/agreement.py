@@ -66,7 +66,7 @@ UNMARKED = "unmarked"
 # The keyboard's sentence rule (frontend/core/annotator.js), here in code points:
 # . ! or ? (with closing quotes) before white space ends a sentence, except after
 # an initial or a common abbreviation; a blank line always does.
-_ENDS = re.compile("[.!?]+[\"\u201d\u2019)]*(?=\\s|$)|\n\n")
+_ENDS = re.compile('[.!?]+["\u201d\u2019)]*(?=\\s|$)|\n\n')
 _ABBREVIATIONS = re.compile(
     r"(?:^|[\s(“\".])(?:[A-Z]|Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|St|Jr|Sr|No|vs|etc"
     r"|e\.g|i\.e)\.$"
@@ -267,7 +267,7 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         if m.group() == "\n\n":
             push(origin, m.start())
         else:
-            before = text[origin : m.start() + 1].rstrip("\"\u201d\u2019)")
+            before = text[origin : m.start() + 1].rstrip('"\u201d\u2019)')
             if _ABBREVIATIONS.search(before):
                 continue
             push(origin, m.end())

@@ -1,9 +1,11 @@
 """What the class report shows, as data: ``build_report(annotations, book)``.
 
-The article under a heatmap of how many students highlighted each passage,
-filters by claim type, status and student, the notes under each paragraph, a
-summary per student and per claim type, and the editor's marked claims beside
-what the class found. ``report_csv`` writes one row per annotation; with
+The article under a heatmap of how many students highlighted each passage (or,
+in Agreement mode, of how alike the class labelled each sentence), filters by
+claim type, status and student, the notes under each paragraph, a summary per
+student and per claim type, the editor's marked claims beside what the class
+found, each student's scores against them and the contested passages
+(:mod:`annotate.classroom.agreement`). ``report_csv`` writes one row per annotation; with
 ``anonymize`` names become keyed pseudonyms (:mod:`annotate.classroom.pseudonyms`).
 The page itself is :mod:`annotate.classroom.report_page`.
 
@@ -26,15 +28,31 @@ from ..exchange import neutralise
 from ..model import Annotation
 from ..placement import place_all
 from ..vocabulary import CLAIM_TYPES, STATUSES, vocabulary_json
+from .agreement import (
+    MATCH_RULE,
+    Comparison,
+    Mark,
+    Scores,
+    compare,
+    contested_order,
+    matches,
+    sentence_agreement,
+    sentences,
+)
 from .merge import Placement
 from .pseudonyms import pseudonyms, scrubber
 
 __all__ = [
+    "ALPHA_RULE",
     "CSV_COLUMNS",
     "NO_TYPE",
+    "AgreementView",
     "ChapterView",
+    "ContestedView",
     "NoteView",
     "ReportData",
+    "SentenceView",
+    "StudentScoreView",
     "build_report",
     "coverage",
     "report_csv",
@@ -50,8 +68,27 @@ CSV_COLUMNS = (
     "note",
     "created",
     "anchoring",
+    "editor claim matched",
+    "same type as editor",
+    "sentence alpha",
+    "sentence entropy",
+    "student precision",
+    "student recall",
+    "student F1",
+    "student kappa",
+    "student type agreement",
+)
+ALPHA_RULE = (
+    "Agreement per sentence is Krippendorff's alpha (nominal): the sentence's words are "
+    "the units, the students who marked the sentence the coders, and each word's value the "
+    "claim type of the student's highlight on it, or unmarked. 1 is full agreement, 0 what "
+    "chance would give, below 0 systematic disagreement. It is undefined when fewer than "
+    "two students marked the sentence or when every word got one and the same label."
 )
 _TOP_PASSAGES = 3
+_CONTESTED = 6  # contested passages shown per chapter
+_SIDES = 3  # labels shown per contested passage
+_NOTES_PER_SIDE = 3
 # What must not appear raw inside <script>: "</script", "<!--", and the two
 # separators older JavaScript engines read as line ends.
 
@@ -97,6 +134,36 @@ class EditorClaimView(TypedDict):
     types: dict[str, int]
 
 
+class SentenceView(TypedDict):
+    """How alike the class labelled one sentence (``None``: undefined, ``alphaNote`` says why)."""
+
+    start: int
+    end: int
+    students: int
+    labels: dict[str, int]
+    entropy: float | None
+    alpha: float | None
+    alphaNote: str
+
+
+class SideView(TypedDict):
+    """One label of a contested passage: how many gave it, and notes (indexes into notes)."""
+
+    label: str
+    students: int
+    notes: list[int]
+
+
+class ContestedView(TypedDict):
+    start: int
+    end: int
+    text: str
+    students: int
+    entropy: float | None
+    alpha: float | None
+    sides: list[SideView]
+
+
 class ChapterView(TypedDict):
     """One chapter's text (``None`` when the chapter was not found) and its notes."""
 
@@ -108,6 +175,8 @@ class ChapterView(TypedDict):
     editorClaims: list[EditorClaimView]
     notes: list[NoteView]
     top: dict[str, list[PassageView]]
+    sentences: list[SentenceView]
+    contested: list[ContestedView]
 
 
 class StudentRow(TypedDict):
@@ -124,6 +193,32 @@ class Totals(TypedDict):
     chapters: int
 
 
+class StudentScoreView(TypedDict):
+    """One student against the editor's claims (``None``: undefined; see the notes)."""
+
+    student: int
+    claims: int
+    found: int
+    highlights: int
+    onClaim: int
+    sameType: int
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    kappa: float | None
+    kappaNote: str
+    typeAgreement: float | None
+    feedback: str
+
+
+class AgreementView(TypedDict):
+    """The rules, stated in the report, and each student's scores."""
+
+    matchRule: str
+    alphaRule: str
+    byStudent: list[StudentScoreView]
+
+
 class ReportData(TypedDict):
     """Everything the page shows; ``report.js`` renders it, the CSV is written from it."""
 
@@ -134,6 +229,7 @@ class ReportData(TypedDict):
     totals: Totals
     byStudent: list[StudentRow]
     chapters: list[ChapterView]
+    agreement: AgreementView
 
 
 def coverage(spans: Iterable[tuple[int, int, Hashable]]) -> list[tuple[int, int, int]]:
@@ -273,9 +369,15 @@ def build_report(
         by_source[ann.source].append(ann)
     articles = {a.source: a for a in where.articles.values() if a is not None}
     chapters = []
+    comparisons: dict[int, list[Comparison]] = {i: [] for i in range(len(names))}
     for source in sorted(by_source, key=_chapter_name):
         article = articles.get(source)
-        chapters.append(_chapter(source, article, by_source[source], student, scrub))
+        chapter = _chapter(source, article, by_source[source], student, scrub, len(names))
+        chapters.append(chapter)
+        if article is not None:
+            marks = _marks(chapter["notes"], len(names))
+            for i, mine in marks.items():
+                comparisons[i].append(compare(mine, article.claims))
     rows: dict[int, Counter[str]] = {i: Counter() for i in range(len(names))}
     for ch in chapters:
         for n in ch["notes"]:
@@ -297,7 +399,97 @@ def build_report(
             StudentRow(student=i, counts=dict(c), total=sum(c.values())) for i, c in rows.items()
         ],
         chapters=chapters,
+        agreement=AgreementView(
+            matchRule=MATCH_RULE,
+            alphaRule=ALPHA_RULE,
+            byStudent=[_score_view(i, Scores.of(c)) for i, c in comparisons.items()],
+        ),
     )
+
+
+def _marks(notes: list[NoteView], students: int) -> dict[int, list[Mark]]:
+    """Each student's placed highlights (orphans have no place to compare)."""
+    by_student: dict[int, list[Mark]] = {i: [] for i in range(students)}
+    for n in notes:
+        if not n["orphan"]:
+            by_student[n["student"]].append(Mark(n["start"], n["end"], n["claimType"]))
+    return by_student
+
+
+def _score_view(student: int, s: Scores) -> StudentScoreView:
+    return StudentScoreView(
+        student=student,
+        claims=s.claims,
+        found=s.found,
+        highlights=s.highlights,
+        onClaim=s.on_claim,
+        sameType=s.same_type,
+        precision=s.precision,
+        recall=s.recall,
+        f1=s.f1,
+        kappa=s.kappa,
+        kappaNote=s.kappa_note,
+        typeAgreement=s.type_agreement,
+        feedback=s.feedback(),
+    )
+
+
+def _agreement(
+    article: Article, notes: list[NoteView], students: int
+) -> tuple[list[SentenceView], list[ContestedView]]:
+    """Every sentence's agreement, and the most contested with notes from each side."""
+    marks = _marks(notes, students)
+    found = [
+        sentence_agreement(article.text, start, end, marks)
+        for block in article.blocks
+        for start, end in sentences(article.text, block.start, block.end)
+    ]
+    views = [
+        SentenceView(
+            start=f.start,
+            end=f.end,
+            students=f.students,
+            labels=f.labels,
+            entropy=f.entropy,
+            alpha=f.alpha,
+            alphaNote=f.alpha_note,
+        )
+        for f in found
+    ]
+    contested = []
+    for f in contested_order(found)[:_CONTESTED]:
+        sides = []
+        for label, count in list(f.labels.items())[:_SIDES]:
+            # The longest notes argue a side best; one per student.
+            said = sorted(
+                (
+                    i
+                    for i, n in enumerate(notes)
+                    if not n["orphan"]
+                    and n["start"] < f.end
+                    and f.start < n["end"]
+                    and (n["claimType"] or NO_TYPE) == label
+                    and n["note"].strip()
+                ),
+                key=lambda i: (-len(notes[i]["note"]), i),
+            )
+            chosen: list[int] = []
+            for i in said:
+                if all(notes[j]["student"] != notes[i]["student"] for j in chosen):
+                    chosen.append(i)
+            sides.append(SideView(label=label, students=count, notes=chosen[:_NOTES_PER_SIDE]))
+        contested.append(
+            ContestedView(
+                start=f.start,
+                end=f.end,
+                text=article.text[f.start : f.end],
+                students=f.students,
+                entropy=f.entropy,
+                alpha=f.alpha,
+                sides=sides,
+            )
+        )
+    return views, contested
 
 
 def _chapter(
@@ -306,6 +498,7 @@ def _chapter(
     annotations: list[Annotation],
     student: dict[str, int],
     scrub: Callable[[str], str],
+    students: int,
 ) -> ChapterView:
     ends = [b.end for b in article.blocks] if article else []
     notes = []
@@ -335,6 +528,7 @@ def _chapter(
     text = article.text if article else None
     # A source no chapter answers to came from a student's file: it may hold a name.
     name = _chapter_name(source) if article else scrub(_chapter_name(source))
+    found, contested = _agreement(article, notes, students) if article else ([], [])
     return ChapterView(
         source=source if article else scrub(source),
         name=name,
@@ -346,16 +540,52 @@ def _chapter(
         editorClaims=_editor_claims(article, notes) if article else [],
         notes=notes,
         top={k: _top_passages(v, text) for k, v in by_type.items()},
+        sentences=found,
+        contested=contested,
+    )
+
+
+def _figure(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.3f}"
+
+
+def _against_editor(chapter: ChapterView, n: NoteView) -> tuple[str, str, str, str]:
+    """The claim a note matches, whether its type is the editor's, its sentence's figures."""
+    if n["orphan"] or chapter["text"] is None:
+        return "", "", "", ""
+    claim = next(
+        (
+            c
+            for c in chapter["editorClaims"]
+            if matches((n["start"], n["end"]), (c["start"], c["end"]))
+        ),
+        None,
+    )
+    starts = [s["start"] for s in chapter["sentences"]]
+    at = bisect.bisect_right(starts, n["start"]) - 1
+    sentence = chapter["sentences"][at] if at >= 0 else None
+    return (
+        claim["id"] if claim else "",
+        ("yes" if claim["type"] == n["claimType"] else "no") if claim else "",
+        _figure(sentence["alpha"]) if sentence else "",
+        _figure(sentence["entropy"]) if sentence else "",
     )
 
 
 def report_csv(data: ReportData) -> str:
-    """One row per annotation, every cell safe to open in a spreadsheet."""
+    """One row per annotation, every cell safe to open in a spreadsheet.
+
+    Beside each annotation: the editor's claim it matches, its sentence's agreement
+    and its student's scores (the same figures as the page; "undefined" where a
+    figure cannot be computed).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    scores = {s["student"]: s for s in data["agreement"]["byStudent"]}
     for chapter in data["chapters"]:
         for n in chapter["notes"]:
+            s = scores[n["student"]]
             row = (
                 data["students"][n["student"]],
                 chapter["name"],
@@ -365,6 +595,12 @@ def report_csv(data: ReportData) -> str:
                 n["note"],
                 n["created"],
                 "orphaned" if n["orphan"] else "anchored",
+                *_against_editor(chapter, n),
+                _figure(s["precision"]),
+                _figure(s["recall"]),
+                _figure(s["f1"]),
+                _figure(s["kappa"]),
+                _figure(s["typeAgreement"]),
             )
             writer.writerow([neutralise(cell) for cell in row])
     return buffer.getvalue()
