@@ -53,10 +53,16 @@ CSV_COLUMNS = (
 
 
 class ExchangeError(ValueError):
-    """A file that cannot be imported; ``str()`` names the file, item and reason."""
+    """A file that cannot be imported; ``str()`` names the file, item and reason.
 
-    def __init__(self, path: str | Path, reason: str, item: str | None = None) -> None:
-        self.path, self.reason, self.item = str(path), reason, item
+    ``code`` is the ``AnnotationError`` code of a bad item (see ``model.ERROR_CODES``),
+    ``file`` for a file that is unreadable as a whole.
+    """
+
+    def __init__(
+        self, path: str | Path, reason: str, item: str | None = None, code: str = "file"
+    ) -> None:
+        self.path, self.reason, self.item, self.code = str(path), reason, item, code
         where = f"{self.path}: {item}: " if item else f"{self.path}: "
         super().__init__(where + reason)
 
@@ -125,7 +131,7 @@ def parse_document(text: str, path: str | Path = "<input>") -> list[Annotation]:
                 _from_hypothesis(item) if _is_hypothesis(item) else Annotation.from_w3c(item)
             )
         except AnnotationError as err:
-            raise ExchangeError(path, str(err), label) from err
+            raise ExchangeError(path, str(err), label, err.code) from err
     return out
 
 

@@ -21,6 +21,7 @@ from sphinx.application import Sphinx
 
 from ..article import source_iri
 from ..frontend import CORE_DIR, write_if_changed
+from ..model import NOTE_LIMIT
 from ..vocabulary import vocabulary_json
 from .pages import article_block
 
@@ -61,7 +62,11 @@ def _page_context(
             "data-book": app.config.annotate_book_id,
             "data-page": pagename,
             "data-source": source_iri(app.config.annotate_book_id, pagename),
-            "data-vocabulary": json.dumps(vocabulary_json(), separators=(",", ":")),
+            # The model's note limit travels with the vocabulary: the browser
+            # refuses a note Python would refuse.
+            "data-vocabulary": json.dumps(
+                {**vocabulary_json(), "noteLimit": NOTE_LIMIT}, separators=(",", ":")
+            ),
         },
     )
 

@@ -11,22 +11,70 @@ var AnnotateModel = (function () {
   "use strict";
 
   const CONTEXT = "http://www.w3.org/ns/anno.jsonld";
-  const NOTE_LIMIT = 100 * 1024;
   const MAX_DEPTH = 64;
   const MAX_BYTES = 256 * 1024 * 1024;
+  // What kind of fault an AnnotationError names: model.ERROR_CODES in Python.
+  const ERROR_CODES = ["shape", "missing", "id", "offset", "time", "limit"];
+
+  /** An annotation that does not follow the model; `code` is one of ERROR_CODES. */
+  class AnnotationError extends Error {
+    /** @param {string} message @param {string} [code] */
+    constructor(message, code) {
+      super(message);
+      this.name = "AnnotationError";
+      this.code = code || "shape";
+    }
+  }
+
+  // model._IRI and model._DATE_TIME, character for character.
+  const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20\x7f-\x9f<>"{}|\\^`\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+$/;
+  const DATE_TIME = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})?$/;
+
+  /** Whether `value` is an absolute IRI, as an annotation's id must be. @param {string} value */
+  const isIri = (value) => IRI.test(value);
+
+  /**
+   * A W3C date-time as [seconds since 1970 UTC, nanoseconds] (model.instant): times
+   * compare as instants, milliseconds and zones included; no zone reads as UTC.
+   * @param {string} value @returns {[number, number]}
+   */
+  function instant(value) {
+    const m = DATE_TIME.exec(value);
+    const bad = () => new AnnotationError(`${JSON.stringify(value)} is not a date-time like 2025-03-30T12:00:00Z`, "time");
+    if (!m) throw bad();
+    const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+    const zone = m[8] || "Z";
+    const [zh, zm] = zone === "Z" ? [0, 0] : [Number(zone.slice(1, 3)), Number(zone.slice(4, 6))];
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+    if (!(year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= monthDays
+      && hour <= 23 && minute <= 59 && second <= 59 && zh <= 23 && zm <= 59)) throw bad();
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    const days = Math.round(date.getTime() / 86400000);
+    const offset = (zh * 60 + zm) * 60 * (zone.startsWith("-") ? -1 : 1);
+    const nanos = Number(((m[7] || "") + "000000000").slice(0, 9));
+    return [days * 86400 + hour * 3600 + minute * 60 + second - offset, nanos];
+  }
+
+  /** -1, 0 or 1 as the instant `a` is before, at or after `b`. @param {string} a @param {string} b */
+  function compareTimes(a, b) {
+    const [x, y] = [instant(a), instant(b)];
+    return Math.sign(x[0] - y[0]) || Math.sign(x[1] - y[1]);
+  }
 
   /**
    * @typedef {{key: string, label: string}} Term
-   * @typedef {{claimTypes: Term[], statuses: Term[]}} Vocabulary
+   * @typedef {{claimTypes: Term[], statuses: Term[], noteLimit: number}} Vocabulary
    * @typedef {{id: string, source: string, exact: string, prefix: string, suffix: string,
    *   start: number, end: number, creator: string, created: string, modified: string,
    *   claimType: string | null, status: string | null, note: string, tags: string[],
    *   motivation: string, orphan: boolean}} Record
    */
 
-  /** UTC now, as the Python side writes it: 2025-03-30T12:00:00Z. */
+  /** UTC now, as the Python side writes it: 2025-03-30T12:00:00.123Z. */
   function now() {
-    return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    return new Date().toISOString();
   }
 
   /** @returns {string} */
@@ -86,52 +134,95 @@ var AnnotateModel = (function () {
     return data;
   }
 
+  /** A JSON object (not null, not an array), as Python's dict. @param {any} x */
+  const isObject = (x) => x !== null && typeof x === "object" && !Array.isArray(x);
+
+  /** An own property only: JSON's "__proto__" or "toString" keys are data, not the prototype's. @param {any} data @param {string} key */
+  const own = (data, key) => (Object.prototype.hasOwnProperty.call(data, key) ? data[key] : undefined);
+
   /** @param {any} data @param {string} key */
   function text(data, key) {
-    const v = data[key];
-    if (typeof v !== "string" || !v) throw new Error(`${key} must be non-empty text`);
+    const v = own(data, key);
+    if (typeof v !== "string" || !v) throw new AnnotationError(`${key} must be non-empty text`, "missing");
     return v;
+  }
+
+  /** data[key], a date-time (absent, null or empty: `fallback`). @param {any} data @param {string} key @param {string} fallback */
+  function time(data, key, fallback) {
+    const v = own(data, key);
+    if (v === undefined || v === null || v === "") return fallback;
+    if (typeof v !== "string") throw new AnnotationError(`${key} must be date-time text`, "time");
+    instant(v);
+    return v;
+  }
+
+  /** The claim type or status a tag names by key or label, case aside, spaces kept. @param {Vocabulary} vocabulary @param {string} value */
+  function vocabularyKey(vocabulary, value) {
+    const lower = value.toLowerCase();
+    const named = (/** @type {Term[]} */ list) => list.find((x) => lower === x.key || lower === x.label.toLowerCase());
+    const t = named(vocabulary.claimTypes);
+    return { claimType: t ? t.key : null, status: t ? null : (named(vocabulary.statuses) || { key: null }).key };
   }
 
   /** @param {string} s */
   const utf8Length = (s) => new TextEncoder().encode(s).length;
 
+  /** The note limit handed over with the vocabulary (annotate.model.NOTE_LIMIT). @param {Vocabulary} vocabulary */
+  function noteLimit(vocabulary) {
+    if (!Number.isInteger(vocabulary.noteLimit)) throw new Error("the vocabulary has no noteLimit");
+    return vocabulary.noteLimit;
+  }
+
+  /** Whether a note fits the limit; the message says by how much it does not. @param {string} note @param {Vocabulary} vocabulary */
+  function noteProblem(note, vocabulary) {
+    const limit = noteLimit(vocabulary), size = utf8Length(note);
+    if (size <= limit) return "";
+    return `This note is ${size.toLocaleString("en")} bytes; the limit is ${limit.toLocaleString("en")}. Shorten it by ${(size - limit).toLocaleString("en")} bytes (or keep the long text in a file) and save again.`;
+  }
+
   /**
-   * Parse W3C JSON strictly, like Annotation.from_w3c; throws with the reason.
+   * Parse W3C JSON strictly, like Annotation.from_w3c: the same refusals, with the
+   * same AnnotationError codes (tests/fixtures/annotation-cases.json).
    * @param {any} data @param {Vocabulary} vocabulary @returns {Record}
    */
   function fromW3C(data, vocabulary) {
-    if (!data || typeof data !== "object" || Array.isArray(data)) throw new Error("an annotation must be a JSON object");
-    const kinds = data.type;
+    if (!isObject(data)) throw new AnnotationError("an annotation must be a JSON object", "shape");
+    const kinds = own(data, "type");
     if (kinds !== "Annotation" && !(Array.isArray(kinds) && kinds.includes("Annotation"))) {
-      throw new Error(`type is ${JSON.stringify(kinds)}, not 'Annotation'`);
+      throw new AnnotationError(`type is ${JSON.stringify(kinds)}, not 'Annotation'`, "shape");
     }
     const id = text(data, "id");
-    let target = data.target;
+    if (!isIri(id)) throw new AnnotationError(`id ${JSON.stringify(id)} is not an IRI (e.g. urn:uuid:…)`, "id");
+    let target = own(data, "target");
     if (Array.isArray(target) && target.length === 1) target = target[0];
-    if (!target || typeof target !== "object" || Array.isArray(target)) throw new Error("target must be an object with source and selector");
+    if (!isObject(target)) throw new AnnotationError("target must be an object with source and selector", "shape");
     const source = text(target, "source");
     /** @type {{exact: string, prefix: string, suffix: string} | null} */
     let quote = null;
     /** @type {[number, number] | null} */
     let position = null;
-    const selectors = Array.isArray(target.selector) ? target.selector : [target.selector];
+    const rawSelectors = own(target, "selector");
+    const selectors = Array.isArray(rawSelectors) ? rawSelectors : [rawSelectors];
     for (const sel of selectors) {
-      if (!sel || typeof sel !== "object") throw new Error("a selector must be an object");
-      if (sel.type === "TextQuoteSelector") {
-        if (typeof sel.exact !== "string" || !sel.exact) throw new Error("TextQuoteSelector has no exact text");
-        const prefix = sel.prefix === undefined ? "" : sel.prefix;
-        const suffix = sel.suffix === undefined ? "" : sel.suffix;
-        if (typeof prefix !== "string" || typeof suffix !== "string") throw new Error("prefix and suffix must be text");
-        quote = { exact: sel.exact, prefix, suffix };
-      } else if (sel.type === "TextPositionSelector") {
-        if (!Number.isInteger(sel.start) || !Number.isInteger(sel.end)) throw new Error("TextPositionSelector start and end must be integers");
-        if (sel.start < 0 || sel.end < 0) throw new Error(`negative offset in ${sel.start}-${sel.end}`);
-        if (sel.start > sel.end) throw new Error(`start ${sel.start} is after end ${sel.end}`);
-        position = [sel.start, sel.end];
+      if (!isObject(sel)) throw new AnnotationError("a selector must be an object", "shape");
+      const kind = own(sel, "type");
+      if (kind === "TextQuoteSelector") {
+        const exact = own(sel, "exact");
+        if (typeof exact !== "string" || !exact) throw new AnnotationError("TextQuoteSelector has no exact text", "missing");
+        const prefix = own(sel, "prefix") === undefined ? "" : own(sel, "prefix");
+        const suffix = own(sel, "suffix") === undefined ? "" : own(sel, "suffix");
+        if (typeof prefix !== "string" || typeof suffix !== "string") throw new AnnotationError("prefix and suffix must be text", "shape");
+        quote = { exact, prefix, suffix };
+      } else if (kind === "TextPositionSelector") {
+        const start = own(sel, "start"), end = own(sel, "end");
+        if (!Number.isInteger(start) || !Number.isInteger(end)) throw new AnnotationError("TextPositionSelector start and end must be integers", "offset");
+        if (start < 0 || end < 0) throw new AnnotationError(`negative offset in ${start}-${end}`, "offset");
+        if (start > end) throw new AnnotationError(`start ${start} is after end ${end}`, "offset");
+        if (end > Number.MAX_SAFE_INTEGER) throw new AnnotationError(`offset ${end} is too large`, "offset");
+        position = [start, end];
       }
     }
-    if (!quote) throw new Error("no TextQuoteSelector with exact text");
+    if (!quote) throw new AnnotationError("no TextQuoteSelector with exact text", "missing");
     const quoteLength = Array.from(quote.exact).length;
     // A position that disagrees with its quote is dropped: anchoring decides.
     if (position && position[1] - position[0] !== quoteLength) position = null;
@@ -140,35 +231,36 @@ var AnnotateModel = (function () {
     /** @type {string | null} */ let claimType = null;
     /** @type {string | null} */ let status = null;
     /** @type {string[]} */ const tags = [];
-    const bodies = data.body === undefined ? [] : Array.isArray(data.body) ? data.body : [data.body];
+    const rawBody = own(data, "body");
+    const bodies = rawBody === undefined ? [] : Array.isArray(rawBody) ? rawBody : [rawBody];
     for (const body of bodies) {
       if (typeof body === "string") continue; // a body IRI: nothing of ours in it
-      if (!body || typeof body !== "object") throw new Error("a body must be an object");
-      const value = body.value === undefined ? "" : body.value;
-      if (typeof value !== "string") throw new Error("a body's value must be text");
-      if (body.purpose === "tagging") {
-        const t = vocabulary.claimTypes.find((x) => x.label.toLowerCase() === value.trim().toLowerCase() || x.key === value);
-        const s = vocabulary.statuses.find((x) => x.label.toLowerCase() === value.trim().toLowerCase() || x.key === value);
-        if (t) claimType = t.key;
-        else if (s) status = s.key;
+      if (!isObject(body)) throw new AnnotationError("a body must be an object", "shape");
+      const value = own(body, "value") === undefined ? "" : own(body, "value");
+      if (typeof value !== "string") throw new AnnotationError("a body's value must be text", "shape");
+      if (own(body, "purpose") === "tagging") {
+        const named = vocabularyKey(vocabulary, value);
+        if (named.claimType) claimType = named.claimType;
+        else if (named.status) status = named.status;
         else tags.push(value);
       } else {
         note = note ? `${note}\n\n${value}` : value;
       }
     }
-    if (utf8Length(note) > NOTE_LIMIT) throw new Error("the note is over 100 KB");
-    let creator = data.creator === undefined ? "" : data.creator;
+    const limit = noteLimit(vocabulary);
+    if (utf8Length(note) > limit) throw new AnnotationError(`the note is over ${limit / 1000} KB (${limit} bytes of UTF-8)`, "limit");
+    let creator = own(data, "creator") === undefined ? "" : own(data, "creator");
     if (Array.isArray(creator) && creator.length) creator = creator[0];
-    const name = creator && typeof creator === "object" ? (creator.name === undefined ? "" : creator.name) : creator;
-    if (typeof name !== "string") throw new Error("creator name must be text");
-    const created = data.created || now();
-    const modified = data.modified || created;
-    if (typeof created !== "string" || typeof modified !== "string") throw new Error("created and modified must be date-time text");
+    const name = isObject(creator) ? (own(creator, "name") === undefined ? "" : own(creator, "name")) : creator;
+    if (typeof name !== "string") throw new AnnotationError("creator name must be text", "shape");
+    const created = time(data, "created", now());
+    const modified = time(data, "modified", created);
     const [start, end] = position || [0, quoteLength];
+    const motivation = own(data, "motivation");
     return {
       id, source, exact: quote.exact, prefix: quote.prefix, suffix: quote.suffix, start, end,
       creator: name || "unknown", created, modified, claimType, status, note, tags,
-      motivation: typeof data.motivation === "string" ? data.motivation : "",
+      motivation: typeof motivation === "string" ? motivation : "",
       orphan: position === null,
     };
   }
@@ -259,8 +351,9 @@ var AnnotateModel = (function () {
       try {
         return fromW3C(isHypothesis(item) ? fromHypothesis(item) : item, vocabulary);
       } catch (err) {
-        const id = item && typeof item.id === "string" ? ` (${item.id})` : "";
-        throw new Error(`item ${n + 1}${id}: ${err instanceof Error ? err.message : err}`);
+        const id = isObject(item) && typeof own(item, "id") === "string" ? ` (${item.id})` : "";
+        throw new AnnotationError(`item ${n + 1}${id}: ${err instanceof Error ? err.message : err}`,
+          err instanceof AnnotationError ? err.code : "shape");
       }
     });
   }
@@ -278,7 +371,10 @@ var AnnotateModel = (function () {
     return data;
   }
 
-  return { CONTEXT, now, newId, toW3C, fromW3C, parseDocument, collection };
+  return {
+    CONTEXT, ERROR_CODES, AnnotationError, now, newId, isIri, instant, compareTimes, noteProblem,
+    toW3C, fromW3C, parseDocument, collection,
+  };
 })();
 
 if (typeof window !== "undefined") {
