@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from annotate.article import EditorClaim
+from annotate.article import Article, EditorClaim
 from annotate.classroom.agreement import (
+    MATCH_RULE,
     Mark,
     Scores,
     cohen_kappa,
@@ -18,6 +23,15 @@ from annotate.classroom.agreement import (
     sentence_agreement,
     sentences,
 )
+from annotate.classroom.feedback import EDITOR
+from annotate.classroom.pseudonyms import pseudonyms
+from annotate.classroom.report_data import ReportData, StudentScoreView, build_report
+from annotate.cli import main
+from annotate.exchange import collection
+from annotate.model import Annotation
+
+from .conftest import SHARED
+from .test_classroom import CHAPTER, make_book, mark, save
 
 CLAIMS = (
     EditorClaim("a", "factual", 0, 10),
@@ -196,3 +210,172 @@ def test_contested_passages_most_split_first() -> None:
     # more with three coders), yet the two-against-two split is the more divided.
     assert split.alpha == pytest.approx(-3 / 8) and evenly.alpha == pytest.approx(-1 / 4)
     assert contested_order([split, agreed, evenly]) == [evenly, split]
+
+
+# ---------------------------------------------------------------- in the report and feedback
+
+
+@pytest.fixture()
+def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Article:
+    root = tmp_path / "book"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    return make_book(root)
+
+
+def as_editor(book: Article, creator: str) -> list[Annotation]:
+    """Exactly the editor's claims, with the editor's types."""
+    return [
+        Annotation.new(
+            source=book.source,
+            text=book.text,
+            start=c.start,
+            end=c.end,
+            claim_type=c.type,
+            creator=creator,
+        )
+        for c in book.claims
+    ]
+
+
+def the_class(book: Article) -> list[Annotation]:
+    return [
+        *as_editor(book, "Ana"),
+        *as_editor(book, "Ben"),
+        mark(book, "bigger fleet", "Cy", claim_type="opinion", note="Bigger than what?"),
+        mark(book, "rushed and costly", "Ana", claim_type="opinion", note="Critics' words."),
+        mark(book, "rushed and costly", "Ben", claim_type="attribution", note="Who are they?"),
+        mark(book, "rushed and costly", "Cy", claim_type="opinion", note="An opinion, quoted."),
+    ]
+
+
+def scores_of(data: ReportData) -> dict[str, StudentScoreView]:
+    return {data["students"][s["student"]]: s for s in data["agreement"]["byStudent"]}
+
+
+def test_report_scores_each_student_against_the_editor(book: Article) -> None:
+    data = build_report(the_class(book), book.path.parent.parent)
+    got = scores_of(data)
+    # Ana: both claims exactly, both types; plus "rushed and costly", which no claim covers.
+    assert (got["Ana"]["recall"], got["Ana"]["kappa"], got["Ana"]["typeAgreement"]) == (1, 1, 1)
+    assert got["Ana"]["precision"] == pytest.approx(2 / 3) and got["Ana"]["f1"] == 0.8
+    assert got["Cy"]["recall"] == 0.0 and got["Cy"]["f1"] == 0.0 and got["Cy"]["kappa"] is None
+    assert got["Cy"]["feedback"] == (
+        "Found 0 of the editor's 2 claims; 2 highlights mark passages the editor did not"
+        " — worth discussing."
+    )
+    assert data["agreement"]["matchRule"] == MATCH_RULE
+    json.dumps(data, allow_nan=False)  # undefined figures are null, never NaN
+
+
+def test_report_identical_to_editor_gives_f1_and_kappa_one(book: Article) -> None:
+    data = build_report(as_editor(book, "Ana") + as_editor(book, "Ben"), book.path.parent.parent)
+    for s in scores_of(data).values():
+        assert (s["precision"], s["recall"], s["f1"], s["kappa"]) == (1, 1, 1, 1)
+
+
+def test_report_sentences_and_contested_passages(book: Article) -> None:
+    data = build_report(the_class(book), book.path.parent.parent)
+    (chapter,) = data["chapters"]
+    by_text = {book.text[s["start"] : s["end"]]: s for s in chapter["sentences"]}
+    nobody = by_text["Ships sail at dawn"]
+    assert (
+        nobody["alpha"] is None and nobody["alphaNote"] == "undefined: nobody marked this sentence"
+    )
+    assert nobody["entropy"] is None and nobody["labels"] == {}
+    (contested,) = chapter["contested"]
+    assert contested["text"] == "Critics called it rushed and costly."
+    assert [(s["label"], s["students"]) for s in contested["sides"]] == [
+        ("opinion", 2),
+        ("attribution", 1),
+    ]
+    said = [[chapter["notes"][i]["note"] for i in s["notes"]] for s in contested["sides"]]
+    assert said == [["An opinion, quoted.", "Critics' words."], ["Who are they?"]]
+
+
+def test_report_with_no_editor_claims(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    plain = make_book(tmp_path, CHAPTER.replace("{claim}", "{term}"))
+    assert plain.claims == ()
+    data = build_report([mark(plain, "port", "Ana", claim_type="factual")], tmp_path)
+    (s,) = data["agreement"]["byStudent"]
+    assert s["recall"] is None and s["f1"] is None and s["precision"] == 0.0
+    assert s["feedback"] == "The editor marked no claims here, so there is nothing to compare with."
+
+
+def test_report_a_student_with_no_placed_highlights(book: Article) -> None:
+    lost = replace(mark(book, "port", "Dee"), exact="submarines", start=500, end=510)
+    data = build_report([*as_editor(book, "Ana"), lost], book.path.parent.parent)
+    dee = scores_of(data)["Dee"]
+    assert dee["highlights"] == 0 and dee["precision"] is None and dee["recall"] == 0.0
+    assert dee["feedback"] == "Made no highlights; the editor marked 2 claims."
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_feedback_file_says_what_the_student_missed(
+    book: Article, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    anns = [
+        mark(book, "three ships will sail on Monday", "Cy", claim_type="factual"),
+        mark(book, "bigger fleet", "Cy", claim_type="opinion"),
+        *as_editor(book, "Ana"),
+    ]
+    save(Path("class.json"), collection(anns))
+    code, out, _ = run(["feedback", "class.json", "--student", "Cy", "-o", "cy.json"], capsys)
+    assert code == 0, out
+    summary = (
+        "Found 1 of the editor's 2 claims; gave it another type; 1 highlight marks a passage"
+        " the editor did not — worth discussing."
+    )
+    data = json.loads(Path("cy.json").read_text(encoding="utf-8"))
+    assert data["label"] == f"Feedback for Cy: {summary}"
+    items = data["first"]["items"]
+    assert {i["motivation"] for i in items} == {"assessing"}
+    assert {i["creator"]["name"] for i in items} == {EDITOR}
+    got = {Annotation.from_w3c(i).exact: Annotation.from_w3c(i).note for i in items}
+    assert got == {
+        "Ships sail at dawn": f"Your reading against the editor's claims: {summary} {MATCH_RULE}",
+        "three ships will sail": "The editor marked this as a claim: Prediction. You found it"
+        " and gave it another type: Factual claim.",
+        "confirmed the plan": "The editor marked this as a claim: Factual claim. You did not"
+        " mark it.",
+        "bigger fleet": "You marked this; the editor did not mark it as a claim. Worth discussing.",
+    }
+
+    # The W3C checker passes the file, and the student can import it.
+    checker = SHARED / "tools" / "w3c_check.py"
+    if checker.exists():
+        proc = subprocess.run([sys.executable, str(checker), "cy.json"], capture_output=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    code, out, _ = run(["import", "cy.json", "--store", str(tmp_path / "cy.db")], capsys)
+    assert code == 0
+    assert "imported 4 annotation(s) from 1 file(s): 4 anchored, 0 moved, 0 orphaned" in out
+
+
+def test_anonymized_feedback_uses_the_pseudonym(
+    book: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    save(Path("class.json"), collection(the_class(book)))
+    alias = pseudonyms(["Ana", "Ben", "Cy"])["Ana"]
+    argv = ["feedback", "class.json", "--anonymize", "-o"]
+    assert run([*argv, "by-name.json", "--student", "Ana"], capsys)[0] == 0
+    assert run([*argv, "by-alias.json", "--student", alias], capsys)[0] == 0
+    for name in ("by-name.json", "by-alias.json"):
+        text = Path(name).read_text(encoding="utf-8")
+        assert "Ana" not in text
+        assert json.loads(text)["label"].startswith(f"Feedback for {alias}: Found 2 of")
+
+
+def test_feedback_for_an_unknown_student_is_a_one_line_error(
+    book: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    save(Path("class.json"), collection(the_class(book)))
+    code, _, err = run(["feedback", "class.json", "--student", "Zed", "-o", "z.json"], capsys)
+    assert code == 1
+    assert err == "annotate: error: no annotations by 'Zed' in the class file\n"
+    assert not Path("z.json").exists()

@@ -22,6 +22,7 @@ from .classroom import (
     write_atomic,
     write_class,
 )
+from .classroom.feedback import student_feedback
 from .classroom.merge import merge
 from .exchange import ExchangeError, dump_collection, read_annotations, write_csv
 from .model import Annotation, AnnotationError
@@ -201,6 +202,16 @@ def _new_article(args: argparse.Namespace) -> int:
     return 0
 
 
+def _feedback_command(args: argparse.Namespace) -> int:
+    annotations = read_annotations(args.class_file)
+    result = student_feedback(
+        annotations, book_folder(args.book), args.student, anonymize=args.anonymize
+    )
+    write_atomic(args.output, dump_collection(result.annotations, result.label))
+    print(f"wrote {args.output}: {len(result.annotations)} annotation(s). {result.label}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="annotate", description="Annotate a news article in class: W3C annotations."
@@ -283,6 +294,29 @@ def _parser() -> argparse.ArgumentParser:
         help="the book whose chapters to show (default: the book around this folder)",
     )
     p.set_defaults(func=_report_command)
+
+    p = sub.add_parser(
+        "feedback",
+        help="write one student's feedback: the editor's claims against their highlights",
+        description="Write W3C annotations (motivation 'assessing', by the editor) that "
+        "compare one student's highlights in a class file with the editor's claims: each "
+        "claim found or missed, each highlight the editor did not mark, and the figures. "
+        "The student imports the file into the book or the widget.",
+    )
+    p.add_argument("class_file", metavar="CLASS_FILE", help="the file `annotate merge` wrote")
+    p.add_argument("--student", required=True, metavar="NAME", help="the student, by name")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the feedback file")
+    p.add_argument(
+        "--anonymize",
+        action="store_true",
+        help="name the student by their pseudonym (--student may then be the pseudonym)",
+    )
+    p.add_argument(
+        "--book",
+        metavar="DIR",
+        help="the book whose chapters to compare on (default: the book around this folder)",
+    )
+    p.set_defaults(func=_feedback_command)
 
     description = "Bring an article (plain text, Markdown or HTML) into the book as a chapter."
     p = sub.add_parser("new-article", help=description.lower().rstrip("."), description=description)
