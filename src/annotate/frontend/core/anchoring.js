@@ -221,7 +221,59 @@ var AnnotateAnchoring = (function () {
     return fuzzy(cps, exact, prefix, suffix);
   }
 
-  return { CONTEXT_CHARS, describe, locate, similarity: (/** @type {string} */ a, /** @type {string} */ b) => similarity(Array.from(a), Array.from(b)) };
+  // ---- Placing a record on the current text: annotate/placement.py, rule for rule.
+
+  /**
+   * @typedef {{source: string, exact: string, prefix: string, suffix: string,
+   *   start: number, end: number, orphan: boolean}} Placeable
+   * @typedef {"anchored" | "moved" | "orphaned"} Outcome
+   */
+
+  /**
+   * `record` moved to text[start:end] (code points): selectors described anew, not an
+   * orphan; every other field kept (moving is not an edit). Annotation.at in Python.
+   * @template {Placeable} R
+   * @param {R} record @param {string} text @param {number} start @param {number} end
+   * @returns {R}
+   */
+  function at(record, text, start, end) {
+    const quote = describe(text, start, end)[0]; // a span outside the text throws
+    return { ...record, start, end, exact: quote.exact, prefix: quote.prefix, suffix: quote.suffix, orphan: false };
+  }
+
+  /**
+   * Anchor `record` in `text` (whose source IRI is `source`, default: the record's), as
+   * placement.place does: the same record back when it is where it says, with its
+   * context ("anchored"); described anew where it was found ("moved"); else an orphan
+   * that keeps its selectors and is never given a made-up position ("orphaned").
+   * @template {Placeable} R
+   * @param {R} record @param {string} text @param {string} [source]
+   * @returns {{record: R, outcome: Outcome}}
+   */
+  function place(record, text, source) {
+    const src = source === undefined ? record.source : source;
+    const found = locate(text, [
+      { type: "TextQuoteSelector", exact: record.exact, prefix: record.prefix, suffix: record.suffix },
+      { type: "TextPositionSelector", start: record.start, end: record.end },
+    ]);
+    if (!found) {
+      return { record: record.orphan && record.source === src ? record : { ...record, orphan: true, source: src }, outcome: "orphaned" };
+    }
+    const same = found.how === "exact" && found.start === record.start && found.end === record.end;
+    if (same && !record.orphan && record.source === src) {
+      const cps = Array.from(text);
+      const before = join(cps, Math.max(0, record.start - Array.from(record.prefix).length), record.start);
+      const after = join(cps, record.end, record.end + Array.from(record.suffix).length);
+      if (before === record.prefix && after === record.suffix) return { record, outcome: "anchored" };
+    }
+    const moved = at(record, text, found.start, found.end);
+    return { record: moved.source === src ? moved : { ...moved, source: src }, outcome: same ? "anchored" : "moved" };
+  }
+
+  return {
+    CONTEXT_CHARS, describe, locate, place, at,
+    similarity: (/** @type {string} */ a, /** @type {string} */ b) => similarity(Array.from(a), Array.from(b)),
+  };
 })();
 
 if (typeof window !== "undefined") {
