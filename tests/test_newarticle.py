@@ -222,25 +222,37 @@ def test_force_replaces_a_chapter_and_keeps_one_toc_entry(tmp_path: Path) -> Non
         ("Analysts say the deal is weak.", "Analysts say", "attribution"),
         (
             "It raised eyebrows among defense analysts and allies.",
-            "raised eyebrows among defense analysts and",
+            "raised eyebrows among defense analysts and allies",
             "attribution",
         ),
         ("The move angered critics.", "critics", "attribution"),
         ("Observers were not surprised.", "Observers", "attribution"),
         ("Some say it was late.", "Some say", "attribution"),
-        ("The bridge will close for repairs.", "will close", "prediction"),
-        ("The city plans to sell the site.", "plans to sell", "prediction"),
-        ("Prices are expected to rise.", "are expected to rise", "prediction"),
+        ("The bridge will close for repairs.", "The bridge will close", "prediction"),
+        ("The city plans to sell the site.", "The city plans to sell", "prediction"),
+        ("Prices are expected to rise.", "Prices are expected to rise", "prediction"),
         ("Sales fell 8% last year.", "8%", "factual"),
         ("It costs $1.2 billion in all.", "$1.2 billion", "factual"),
         ("About 3,400 workers struck.", "3,400 workers", "factual"),
         ("The vote is on March 30, 2025.", "March 30, 2025", "factual"),
         ("They met on Sunday in Tokyo.", "Sunday", "factual"),
+        ("“Go,” said Austin during a visit.", "said Austin", "attribution"),
+        ("Officials said the deal is done.", "Officials said", "attribution"),
+        (
+            "The front the U.S. and Japan will present against China.",
+            "The front the U.S. and Japan will present",
+            "prediction",
+        ),
     ],
 )
 def test_suggests_each_kind_of_claim(sentence: str, words: str, kind: str) -> None:
     found = [(s.words, s.type) for s in suggest_claims(sentence, "p1")]
     assert (words, kind) in found
+
+
+def test_a_said_with_no_speaker_is_no_suggestion() -> None:
+    found = [s.words for s in suggest_claims("The first paragraph says little.", "p1")]
+    assert found == []
 
 
 def test_suggestions_never_overlap_and_quotes_keep_their_words() -> None:

@@ -33,7 +33,23 @@ _SMALL_WORDS = frozenset(
     {"a", "about", "after", "ago", "an", "and", "are", "as", "at", "before", "but", "by"}
     | {"each", "for", "from", "in", "into", "is", "last", "more", "next", "of", "on", "or"}
     | {"over", "per", "since", "than", "that", "the", "this", "to", "under", "until", "was"}
-    | {"were", "which", "while", "who", "with"}
+    | {"were", "which", "while", "who", "with", "against", "amid", "among", "across", "around"}
+    | {"between", "despite", "during", "through", "toward", "towards", "within", "without"}
+)
+_ABBREVIATION = re.compile(r"(?:\w\.){2,}|Mr\.|Mrs\.|Ms\.|Dr\.|St\.|Gen\.|Sen\.|Rep\.|Gov\.")
+# A clause's subject starts after these: "fears that [U.S. policy might lead]".
+_CLAUSE_WORDS = frozenset(
+    {"that", "which", "who", "whom", "if", "when", "because", "while", "as", "but", "so"}
+    | {"where", "although", "though", "said", "says", "after", "before", "until"}
+)
+# Who may say something: the word before "said" must be one of these, a pronoun or a name.
+_SPEAKERS = frozenset(
+    {"official", "officials", "minister", "ministry", "spokesman", "spokeswoman", "spokesperson"}
+    | {"spokesperson", "chair", "chairman", "chairwoman", "president", "secretary", "mayor"}
+    | {"police", "experts", "analysts", "authorities", "sources", "government", "statement"}
+    | {"report", "researchers", "residents", "leader", "leaders", "director", "chief", "aide"}
+    | {"aides", "lawyer", "lawyers", "agency", "department", "company", "member", "members"}
+    | {"critics", "observers", "he", "she", "they", "we", "i", "witnesses", "officer", "ceo"}
 )
 _CLAUSE_END = '"“”\u2018\u2019()[]\u2014\u2013,.;:!?'
 _QUOTE_END = '"”\u2019'
@@ -49,6 +65,8 @@ class _Rule:
     before: int = 0
     after: int = 0
     small_words_end: bool = False
+    speaker: bool = False
+    subject: bool = False
 
 
 # Earlier rules win where two would overlap, so a "will" inside a quotation stays
@@ -68,7 +86,7 @@ _RULES = (
         re.compile(r"\braised (?:eyebrows|alarms|concerns) among\b"),
         "attribution",
         "vague source",
-        after=3,
+        after=8,
     ),
     _Rule(
         re.compile(r"\b(?:[Cc]ritics|[Oo]bservers|reportedly|[Ii]t is (?:said|believed))\b"),
@@ -76,8 +94,15 @@ _RULES = (
         "vague source",
     ),
     _Rule(re.compile(r"\b[Aa]ccording to\b"), "attribution", "attribution", after=4),
-    _Rule(re.compile(r"\b(?:said|says)\b"), "attribution", "attribution", before=3),
-    _Rule(re.compile(r"\b(?:told|tells)\b"), "attribution", "attribution", before=3, after=1),
+    _Rule(re.compile(r"\b(?:said|says)\b"), "attribution", "attribution", before=3, speaker=True),
+    _Rule(
+        re.compile(r"\b(?:told|tells)\b"),
+        "attribution",
+        "attribution",
+        before=3,
+        after=1,
+        speaker=True,
+    ),
     _Rule(
         re.compile(
             r"(?<!\bthe )(?<!\bpolitical )\bwill\b|\bwon[\u2019']t\b|\b(?:plans|planned) to\b"
@@ -86,8 +111,10 @@ _RULES = (
         ),
         "prediction",
         "prediction",
+        before=7,
         after=3,
         small_words_end=True,
+        subject=True,
     ),
     _Rule(
         re.compile(
@@ -111,19 +138,49 @@ _RULES = (
 )
 
 
-def _widen(text: str, span: tuple[int, int], rule: _Rule, lo: int, hi: int) -> tuple[int, int]:
-    """Widen ``span`` by whole words within ``text[lo:hi]``, up to a clause break."""
+def _word_before(text: str, lo: int, start: int) -> re.Match[str] | None:
+    """The whole word just before ``start`` (not before ``lo``), if no clause break parts them."""
+    word = re.search(r"(\S+) +$", text[lo:start])
+    if word is None or word.group(1)[0] in _CLAUSE_END:
+        return None
+    if word.group(1)[-1] in _CLAUSE_END and not _ABBREVIATION.fullmatch(word.group(1)):
+        return None
+    return word
+
+
+def _is_speaker(word: str) -> bool:
+    core = word.strip(_CLAUSE_END)
+    return core[:1].isupper() or core.lower() in _SPEAKERS
+
+
+def _widen(
+    text: str, span: tuple[int, int], rule: _Rule, lo: int, hi: int
+) -> tuple[int, int] | None:
+    """Widen ``span`` by whole words within ``text[lo:hi]``, up to a clause break.
+
+    ``None``: the words claim nothing (a "said" with no one who says it).
+    """
     start, end = span
     if rule.reason == "number" and re.fullmatch(r"(1[89]|20)\d\d", text[start:end]):
         return span  # a bare year takes no noun
-    for _ in range(rule.before):
-        word = re.search(r"(\S+) +$", text[lo:start])
-        if word is None or word.group(1)[-1] in _CLAUSE_END or word.group(1)[0] in _CLAUSE_END:
+    first = _word_before(text, lo, start)
+    speaker_before = first is not None and _is_speaker(first.group(1))
+    for _ in range(rule.before if speaker_before or not rule.speaker else 0):
+        word = _word_before(text, lo, start)
+        if word is None:
             break
+        if rule.subject and (
+            word.group(1).lower() in _CLAUSE_WORDS or word.group(1).endswith("ing")
+        ):
+            break  # "emphasizing [the front they will present]": the subject starts after
         start = lo + word.start(1)
     after = rule.after
-    if start == span[0] and rule.before and re.search(rf"[{_QUOTE_END}] +$", text[:start]):
-        after = 3  # ", said the minister": no speaker before the verb, so take the one after
+    if rule.speaker and not speaker_before:
+        # ", said the minister": no speaker before the verb, so take the one after.
+        if not re.search(rf"[{_QUOTE_END}] +$", text[:start]):
+            return None
+        names = re.match(r"((?: +(?:the +)?[A-Z][\w.\u2019'-]*){1,3})", text[end:hi])
+        return (start, end + len(names.group(1))) if names else None
     for _ in range(after):
         word = re.match(r" +(\S+)", text[end:hi])
         if word is None or word.group(1)[0] in _CLAUSE_END:
@@ -159,7 +216,10 @@ def suggest_claims(paragraph: str, prefix: str) -> list[Suggestion]:
     for i, (start, end, rule) in enumerate(cores):
         lo = found[-1].end if found else 0
         hi = cores[i + 1][0] if i + 1 < len(cores) else len(paragraph)
-        start, end = _widen(paragraph, (start, end), rule, lo, hi)
+        widened = _widen(paragraph, (start, end), rule, lo, hi)
+        if widened is None:
+            continue
+        start, end = widened
         counts[rule.type] = counts.get(rule.type, 0) + 1
         claim_id = f"{prefix}-{rule.type}-{counts[rule.type]}"
         found.append(Suggestion(claim_id, rule.type, start, end, paragraph[start:end], rule.reason))
