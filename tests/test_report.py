@@ -570,3 +570,62 @@ def test_front_end_writes_text_never_markup() -> None:
     assert js.startswith("// @ts-check")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in js
+
+
+@pytest.mark.browser
+def test_agreement_mode_scores_and_contested_passages(
+    browser: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    artifacts: Path,
+) -> None:
+    root = tmp_path / "real"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    _, anns = real_class(root)
+    class_file(Path("class.json"), anns)
+    assert report(["class.json", "-o", "report.html"], capsys)[0] == 0
+    data = page_data(Path("report.html"))
+    page, outside = open_report(browser, Path("report.html").resolve())
+
+    # Each student's scores, in the order of the data, with the rule stated.
+    rows = page.locator(".annotate-report-scores tbody tr")
+    assert rows.count() == len(data["students"])
+    first = data["agreement"]["byStudent"][0]
+    assert texts(page, ".annotate-report-scores .annotate-report-feedback")[0] == first["feedback"]
+    assert (
+        "overlap by at least half of the shorter"
+        in page.locator(".annotate-report-scores").inner_text()
+    )
+
+    # Contested passages: the sentences the data ranks, each side with its count.
+    contested = data["chapters"][0]["contested"]
+    assert contested
+    quotes = texts(page, ".annotate-report-contested-item > .annotate-report-quote")
+    assert quotes == [f"“{c['text']}”" for c in contested]
+    assert page.locator(".annotate-report-side").count() == sum(len(c["sides"]) for c in contested)
+
+    # Agreement mode: every marked sentence shaded by its alpha; none shows NaN.
+    page.get_by_role("radio", name="Agreement").check()
+    marks = page.locator("mark.annotate-agree")
+    marked = [s for s in data["chapters"][0]["sentences"] if s["students"]]
+    assert marks.count() >= len(marked) > 0
+    shown = set(marks.evaluate_all("ms => ms.map(m => m.dataset.alpha)"))
+    assert "NaN" not in shown and "undefined" in shown
+    assert page.locator("mark.annotate-heat").count() == 0
+    assert (
+        "undefined (fewer than two students" in page.locator(".annotate-report-legend").inner_text()
+    )
+    assert "NaN" not in page.locator(".annotate-report-root").inner_text()
+    page.screenshot(path=str(artifacts / "report-agreement.png"))
+    page.locator(".annotate-report-contested").screenshot(
+        path=str(artifacts / "report-contested.png")
+    )
+    page.locator(".annotate-report-scores").screenshot(path=str(artifacts / "report-scores.png"))
+
+    page.get_by_role("radio", name="How many").check()
+    assert page.locator("mark.annotate-agree").count() == 0
+    assert page.locator("mark.annotate-heat").count() > 0
+    assert outside == []
+    page.close()

@@ -1,8 +1,10 @@
 // @ts-check
 /**
  * The class report's front end: the article under a heatmap of how many students
- * highlighted each passage, filters by claim type, status and student, the notes
- * under each paragraph, and the summary tables.
+ * highlighted each passage (or, in Agreement mode, of how alike the class labelled
+ * each sentence), filters by claim type, status and student, the notes under each
+ * paragraph, the summary tables, each student's scores against the editor's claims
+ * and the contested passages.
  *
  * One module serves both surfaces: report.html inlines it (and it draws the data
  * the page holds in #annotate-report-data), and the Jupyter ClassView loads it as
@@ -22,17 +24,27 @@
  * @typedef {{start: number, end: number, text: string, students: number}} Passage
  * @typedef {{id: string, type: string, start: number, end: number, text: string,
  *   students: number, types: Record<string, number>}} EditorClaim
+ * @typedef {{start: number, end: number, students: number, labels: Record<string, number>,
+ *   entropy: number | null, alpha: number | null, alphaNote: string}} Sentence
+ * @typedef {{label: string, students: number, notes: number[]}} Side
+ * @typedef {{start: number, end: number, text: string, students: number,
+ *   entropy: number | null, alpha: number | null, sides: Side[]}} Contested
  * @typedef {{source: string, name: string, title: string, text: string | null,
  *   blocks: Block[], editorClaims: EditorClaim[], notes: Note[],
- *   top: Record<string, Passage[]>}} Chapter
+ *   top: Record<string, Passage[]>, sentences: Sentence[], contested: Contested[]}} Chapter
+ * @typedef {{student: number, claims: number, found: number, highlights: number,
+ *   onClaim: number, sameType: number, precision: number | null, recall: number | null,
+ *   f1: number | null, kappa: number | null, kappaNote: string,
+ *   typeAgreement: number | null, feedback: string}} StudentScore
+ * @typedef {{matchRule: string, alphaRule: string, byStudent: StudentScore[]}} Agreement
  * @typedef {{students: number, annotations: number, withNotes: number,
  *   orphaned: number, chapters: number}} Totals
  * @typedef {{student: number, counts: Record<string, number>, total: number}} StudentRow
  * @typedef {{title: string, students: string[], anonymized: boolean,
  *   vocabulary: {claimTypes: ClaimType[], statuses: Status[]}, totals: Totals,
- *   byStudent: StudentRow[], chapters: Chapter[]}} ReportData
+ *   byStudent: StudentRow[], chapters: Chapter[], agreement: Agreement}} ReportData
  * @typedef {{types: Set<string>, statuses: Set<string>, student: number,
- *   editor: boolean}} Filters
+ *   editor: boolean, mode: "count" | "agreement"}} Filters
  */
 
 /** The key of "no claim type" / "no status" in the filters and counts. */
@@ -41,6 +53,35 @@ const NONE = "none";
 const LEVELS = 5;
 /** Notes shown under a paragraph before "Show all". */
 const NOTES_SHOWN = 3;
+/** Agreement shades: [lowest alpha of the band, its name]; below the first, "split". */
+const AGREEMENT_BANDS = /** @type {[number, string][]} */ ([
+  [2 / 3, "agree (α ≥ 0.67)"],
+  [1 / 3, "partly (0.33–0.67)"],
+  [0, "barely (0–0.33)"],
+  [-Infinity, "split (α < 0)"],
+]);
+
+/**
+ * A figure for the reader: two decimals, or "undefined" (never NaN).
+ * @param {number | null} x
+ */
+function figure(x) {
+  return x === null || !Number.isFinite(x) ? "undefined" : x.toFixed(2);
+}
+
+/** @param {number | null} x */
+function percent(x) {
+  return x === null || !Number.isFinite(x) ? "undefined" : `${Math.round(x * 100)}%`;
+}
+
+/**
+ * The agreement shade of an alpha: 4 (agree) … 1 (split); 0 when undefined.
+ * @param {number | null} alpha
+ */
+function agreementLevel(alpha) {
+  if (alpha === null) return 0;
+  return AGREEMENT_BANDS.length - AGREEMENT_BANDS.findIndex(([low]) => alpha >= low);
+}
 
 /**
  * An element with attributes and, optionally, text (always as textContent).
@@ -147,6 +188,7 @@ export function renderReport(host, data) {
     statuses: new Set([...statuses.keys(), NONE]),
     student: -1,
     editor: true,
+    mode: "count",
   };
   /** Paragraphs whose notes are all shown ("chapter:block"). */
   const expanded = new Set();
@@ -162,7 +204,10 @@ export function renderReport(host, data) {
   layout.append(filterPanel, main);
   main.append(articles);
   // The whole-class summaries first and last, full width; the filtered article between.
-  root.append(header(), topSection(), layout, editorSection(), studentSection());
+  root.append(
+    header(), topSection(), layout, contestedSection(), editorSection(), scoreSection(),
+    studentSection(),
+  );
   buildFilters();
   host.replaceChildren(root);
   draw();
@@ -240,19 +285,37 @@ export function renderReport(host, data) {
       draw();
     });
     editorLabel.append(editor, " Outline the editor's claims");
+    const modeBox = el("fieldset", { class: "annotate-report-mode" });
+    modeBox.append(el("legend", {}, "Heatmap"));
+    /** @type {[Filters["mode"], string][]} */
+    const modes = [["count", "How many"], ["agreement", "Agreement"]];
+    for (const [key, label] of modes) {
+      const row = el("label", { class: "annotate-report-check" });
+      const radio = /** @type {HTMLInputElement} */ (
+        el("input", { type: "radio", name: "annotate-report-mode", value: key }));
+      radio.checked = filters.mode === key;
+      radio.addEventListener("change", () => {
+        filters.mode = key;
+        draw();
+      });
+      row.append(radio, label);
+      modeBox.append(row);
+    }
     const reset = el("button", { type: "button" }, "Show everything");
     reset.addEventListener("click", () => {
       filters.types = new Set([...types.keys(), NONE]);
       filters.statuses = new Set([...statuses.keys(), NONE]);
       filters.student = -1;
       filters.editor = true;
+      filters.mode = "count";
       for (const box of filterPanel.querySelectorAll("input")) {
-        /** @type {HTMLInputElement} */ (box).checked = true;
+        const input = /** @type {HTMLInputElement} */ (box);
+        input.checked = input.type !== "radio" || input.value === "count";
       }
       select.value = "-1";
       draw();
     });
-    filterPanel.append(typeBox, statusBox, studentLabel, editorLabel, reset, showing, legend);
+    filterPanel.append(modeBox, typeBox, statusBox, studentLabel, editorLabel, reset, showing, legend);
   }
 
   /**
@@ -303,6 +366,28 @@ export function renderReport(host, data) {
 
   /** @param {number} max */
   function drawLegend(max) {
+    if (filters.mode === "agreement") {
+      legend.replaceChildren(el("h3", {}, "How alike the class labelled each sentence"));
+      const list = el("ul", { class: "annotate-report-legend-agreement" });
+      AGREEMENT_BANDS.forEach(([, name], i) => {
+        const item = el("li");
+        const swatch = el("span", {
+          class: `annotate-report-swatch annotate-agree-${AGREEMENT_BANDS.length - i}`,
+          "aria-hidden": "true",
+        });
+        item.append(swatch, name);
+        list.append(item);
+      });
+      const undefinedItem = el("li");
+      undefinedItem.append(
+        el("span", { class: "annotate-report-swatch annotate-agree-0", "aria-hidden": "true" }),
+        "undefined (fewer than two students, or one label throughout)",
+      );
+      list.append(undefinedItem);
+      legend.append(list, el("p", { class: "annotate-report-rule" },
+        "Whole class; the filters change only the notes. " + data.agreement.alphaRule));
+      return;
+    }
     legend.replaceChildren(el("h3", {}, "Students who highlighted"));
     if (max === 0) {
       legend.append(el("p", {}, "Nothing highlighted with these filters."));
@@ -351,7 +436,8 @@ export function renderReport(host, data) {
       const article = el("div", { class: "annotate-report-article" });
       ch.blocks.forEach((b, j) => {
         const node = el(b.kind === "headline" ? "h3" : "p", { class: `annotate-report-${b.kind}` });
-        paint(node, chars[index], b.start, b.end, counts, claimed, max, scope);
+        if (filters.mode === "agreement") paintAgreement(node, chars[index], b, ch.sentences, claimed);
+        else paint(node, chars[index], b.start, b.end, counts, claimed, max, scope);
         article.append(node);
         if (byBlock[j].length) article.append(noteList(byBlock[j], `${index}:${j}`, false));
       });
@@ -411,6 +497,46 @@ export function renderReport(host, data) {
       }
       if (peak && last) last.dataset.peak = String(run.c);
     });
+  }
+
+  /**
+   * Fill `node` with the block's text, each sentence the class marked shaded by its
+   * agreement (a <mark> whose title gives alpha, the students and their labels).
+   * @param {HTMLElement} node @param {string[]} text @param {Block} block
+   * @param {Sentence[]} found @param {Uint8Array} claimed
+   */
+  function paintAgreement(node, text, block, found, claimed) {
+    /** @param {HTMLElement} into @param {number} s @param {number} e */
+    const words = (into, s, e) => {
+      for (let i = s, from = s; i <= e; i++) {
+        if (i < e && claimed[i] === claimed[from]) continue;
+        const piece = text.slice(from, i).join("");
+        if (claimed[from] === 1) into.append(el("span", { class: "annotate-report-claimed" }, piece));
+        else into.append(document.createTextNode(piece));
+        from = i;
+      }
+    };
+    let at = block.start;
+    for (const sentence of found) {
+      if (sentence.end <= block.start || sentence.start >= block.end) continue;
+      words(node, at, sentence.start);
+      if (!sentence.students) {
+        words(node, sentence.start, sentence.end);
+      } else {
+        const mark = el("mark", {
+          class: `annotate-agree annotate-agree-${agreementLevel(sentence.alpha)}`,
+        });
+        mark.dataset.alpha = figure(sentence.alpha);
+        const labels = Object.entries(sentence.labels)
+          .map(([key, n]) => `${types.get(key)?.label || "No type"} ${n}`).join(", ");
+        mark.title = (sentence.alpha === null ? sentence.alphaNote : `α = ${figure(sentence.alpha)}`) +
+          ` · ${plural(sentence.students, "student")} · ${labels}`;
+        words(mark, sentence.start, sentence.end);
+        node.append(mark);
+      }
+      at = sentence.end;
+    }
+    words(node, at, block.end);
   }
 
   /**
@@ -496,6 +622,82 @@ export function renderReport(host, data) {
       }
       row.append(as, found, given);
       table.lastElementChild?.append(row);
+    }
+    section.append(table);
+    return section;
+  }
+
+  function contestedSection() {
+    const section = el("section", { class: "annotate-report-contested" });
+    section.append(el("h2", {}, "Contested passages"));
+    const found = data.chapters.flatMap((ch) => ch.contested.map((c) => ({ c, ch })));
+    section.append(el("p", { class: "annotate-report-rule" },
+      "Sentences where students gave different claim types, the most evenly split first. " +
+        data.agreement.alphaRule));
+    if (!found.length) {
+      section.append(el("p", {}, "No sentence was given different types by two or more students."));
+      return section;
+    }
+    const list = el("ol", { class: "annotate-report-contested-list" });
+    for (const { c, ch } of found) {
+      const item = el("li", { class: "annotate-report-contested-item" });
+      item.append(el("p", { class: "annotate-report-quote" }, quoted(c.text)));
+      item.append(el("p", { class: "annotate-report-figures" },
+        `${plural(c.students, "student")} · α = ${figure(c.alpha)} · entropy ${figure(c.entropy)} bits`));
+      const sides = el("div", { class: "annotate-report-sides" });
+      for (const side of c.sides) {
+        const box = el("div", { class: "annotate-report-side" });
+        const head = el("p", { class: "annotate-report-side-head" });
+        head.append(typeChip(types.get(side.label)), ` ${plural(side.students, "student")}`);
+        box.append(head);
+        if (!side.notes.length) box.append(el("p", { class: "annotate-report-zero" }, "No note written."));
+        const notes = el("ul");
+        for (const i of side.notes) {
+          const n = ch.notes[i];
+          const li = el("li");
+          li.append(el("span", { class: "annotate-report-student" }, data.students[n.student]),
+            " ", el("span", { class: "annotate-report-side-note" }, n.note));
+          notes.append(li);
+        }
+        box.append(notes);
+        sides.append(box);
+      }
+      item.append(sides);
+      list.append(item);
+    }
+    section.append(list);
+    return section;
+  }
+
+  function scoreSection() {
+    const section = el("section", { class: "annotate-report-scores" });
+    section.append(el("h2", {}, "Each student against the editor's claims"));
+    section.append(el("p", { class: "annotate-report-rule" },
+      `${data.agreement.matchRule} Precision: highlights on a claim, of all highlights. ` +
+        "Recall: claims found, of all claims. F1: their harmonic mean. Same type: over the " +
+        "claims found, Cohen's κ and plain percent agreement with the editor's type."));
+    const table = el("table");
+    const head = el("tr");
+    for (const h of ["Student", "Claims found", "Precision", "Recall", "F1", "Same type", "κ", "In words"]) {
+      head.append(el("th", { scope: "col" }, h));
+    }
+    table.append(el("thead"), el("tbody"));
+    table.firstElementChild?.append(head);
+    for (const s of data.agreement.byStudent) {
+      const tr = el("tr");
+      tr.append(el("th", { scope: "row" }, data.students[s.student]));
+      const kappa = el("td", { class: "annotate-report-figure" }, figure(s.kappa));
+      if (s.kappa === null) kappa.title = s.kappaNote;
+      tr.append(
+        el("td", { class: "annotate-report-figure" }, `${s.found} of ${s.claims}`),
+        el("td", { class: "annotate-report-figure" }, percent(s.precision)),
+        el("td", { class: "annotate-report-figure" }, percent(s.recall)),
+        el("td", { class: "annotate-report-figure" }, figure(s.f1)),
+        el("td", { class: "annotate-report-figure" }, percent(s.typeAgreement)),
+        kappa,
+        el("td", { class: "annotate-report-feedback" }, s.feedback),
+      );
+      table.lastElementChild?.append(tr);
     }
     section.append(table);
     return section;

@@ -1,7 +1,8 @@
 """``ClassView``: the class report inside Jupyter.
 
-The same page as ``annotate report`` writes (heatmap, filters, notes under
-each paragraph, summaries), drawn by the same ``frontend/report.js`` from one
+The same page as ``annotate report`` writes (heatmap with its Agreement mode,
+filters, notes under each paragraph, summaries, each student's scores against
+the editor's claims, contested passages), drawn by the same ``frontend/report.js`` from one
 synced trait holding the report's data. Read-only: it changes no file.
 
 >>> import annotate                                           # doctest: +SKIP
@@ -40,7 +41,7 @@ class ClassView(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # any
 
     report = traitlets.Dict(
         help="The report's data (annotate.classroom.report_data.ReportData): "
-        "students, chapters, notes."
+        "students, chapters, notes, agreement figures."
     ).tag(sync=True)
 
     def __init__(
