@@ -21,8 +21,6 @@ True
 False
 >>> cohen_kappa([("factual", "factual"), ("opinion", "opinion")])
 (1.0, '')
->>> sentences("Gen. Smith said so. Did he?")
-[(0, 19), (20, 27)]
 """
 
 from __future__ import annotations
@@ -37,6 +35,7 @@ from typing import Protocol
 import krippendorff
 import numpy as np
 
+from ..sentences import sentences
 from ..vocabulary import CLAIM_TYPES
 
 __all__ = [
@@ -63,14 +62,6 @@ MATCH_RULE = (
 NO_TYPE = "none"
 UNMARKED = "unmarked"
 
-# The keyboard's sentence rule (frontend/core/annotator.js), here in code points:
-# . ! or ? (with closing quotes) before white space ends a sentence, except after
-# an initial or a common abbreviation; a blank line always does.
-_ENDS = re.compile('[.!?]+["\u201d\u2019)]*(?=\\s|$)|\n\n')
-_ABBREVIATIONS = re.compile(
-    r"(?:^|[\s(“\".])(?:[A-Z]|Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|St|Jr|Sr|No|vs|etc"
-    r"|e\.g|i\.e)\.$"
-)
 _WORD = re.compile(r"\S+")
 
 
@@ -248,32 +239,6 @@ mark passages the editor did not — worth discussing."
             were = "highlight marks a passage" if off == 1 else "highlights mark passages"
             parts.append(f"{off} {were} the editor did not — worth discussing")
         return "; ".join(parts) + "."
-
-
-def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """The sentences of ``text[start:end]`` as ``(start, end)`` spans, spaces trimmed."""
-    stop = len(text) if end is None else end
-    out: list[tuple[int, int]] = []
-
-    def push(a: int, b: int) -> None:
-        piece = text[a:b]
-        lead = len(piece) - len(piece.lstrip())
-        body = piece.strip()
-        if body:
-            out.append((a + lead, a + lead + len(body)))
-
-    origin = start
-    for m in _ENDS.finditer(text, start, stop):
-        if m.group() == "\n\n":
-            push(origin, m.start())
-        else:
-            before = text[origin : m.start() + 1].rstrip('"\u201d\u2019)')
-            if _ABBREVIATIONS.search(before):
-                continue
-            push(origin, m.end())
-        origin = m.end()
-    push(origin, stop)
-    return out
 
 
 @dataclass(frozen=True)
