@@ -15,11 +15,13 @@ surface counts positions in this one string: the widget, the HTML book layer
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 if TYPE_CHECKING:  # markdown-it and PyYAML load when a chapter is read, not on import
     from markdown_it import MarkdownIt
@@ -120,17 +122,77 @@ def source_iri(book_id: str, docname: str) -> str:
     return f"urn:annotate:{book_id}:{docname}"
 
 
+@cache
+def _book_url(root: Path) -> str | None:
+    """Where the book at ``root`` is hosted: ``annotate_book_url``, else ``html_baseurl``."""
+    import yaml
+
+    try:
+        config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return None
+    sphinx = (config.get("sphinx") or {}).get("config") or {}
+    html = config.get("html") or {}
+    for value in (sphinx.get("annotate_book_url"), sphinx.get("html_baseurl"), html.get("baseurl")):
+        if isinstance(value, str) and value.strip():
+            return value.strip().rstrip("/") + "/"
+    return None
+
+
+_SKIPPED_FOLDERS = frozenset({"_build", "node_modules", "site-packages", "seeds", "tests"})
+
+
+@cache
+def _docnames(root: Path) -> tuple[str, ...]:
+    """Every page source under ``root`` as a docname (``chapters/article``)."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIPPED_FOLDERS]
+        for name in files:
+            if name.endswith(_CHAPTER_SUFFIXES):
+                found.append(Path(folder, name).relative_to(root).with_suffix("").as_posix())
+    return tuple(sorted(found))
+
+
+def _docname_of_url(url: str, root: Path) -> str | None:
+    """The docname a hosted page's URL names (``…/chapters/article.html``), if one fits.
+
+    Under the book's URL (``_book_url``) the rest of the path is the docname; else the
+    path must end in exactly one of the book's docnames.
+    """
+    parts = urlsplit(url)
+    path = unquote(parts.path).removesuffix(".html").removesuffix("/")
+    base = _book_url(root)
+    if base is not None:
+        page = urlunsplit(parts._replace(query="", fragment=""))
+        if not page.startswith(base):
+            return None
+        docname = unquote(page[len(base) :]).removesuffix(".html").removesuffix("/")
+        return docname if docname in _docnames(root) else None
+    fits = [d for d in _docnames(root) if path == f"/{d}" or path.endswith(f"/{d}")]
+    return fits[0] if len(fits) == 1 else None
+
+
 def find_chapter(source: str, root: str | Path) -> Path | None:
     """The chapter file under the book ``root`` that ``source`` names, if any.
+
+    ``source`` is a chapter's IRI (``source_iri``) or the URL of its page where the
+    book is hosted (a Hypothesis note names that).
 
     >>> find_chapter("https://example.org/x", ".") is None
     True
     """
     prefix = "urn:annotate:"
-    if not source.startswith(prefix):
-        return None
-    _, _, docname = source[len(prefix) :].partition(":")
     base = Path(root).resolve()
+    if source.startswith(("https://", "http://")):
+        found = _docname_of_url(source, base)
+        if found is None:
+            return None
+        docname = found
+    elif source.startswith(prefix):
+        _, _, docname = source[len(prefix) :].partition(":")
+    else:
+        return None
     for suffix in _CHAPTER_SUFFIXES:
         candidate = (base / docname).with_suffix(suffix)
         if candidate.is_file() and base in candidate.resolve().parents:

@@ -193,7 +193,15 @@ def _from_hypothesis(row: dict[str, Any]) -> Annotation:
             0,
             {"type": "TextualBody", "purpose": "commenting", "value": text, "format": "text/plain"},
         )
+    group = row.get("group")
+    if isinstance(group, str) and group:
+        # Kept as a tag: which Hypothesis group (a class, "__world__" for public) it was in.
+        body.append({"type": "TextualBody", "purpose": "tagging", "value": f"group:{group}"})
     ident = row.get("id")
+    page = target[0].get("source") or row.get("uri")
+    references = row.get("references") or []
+    if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
+        raise AnnotationError("Hypothesis references must be a list of annotation ids")
     w3c = {
         "@context": CONTEXT,
         "id": f"urn:hypothesis:{ident}" if isinstance(ident, str) and ident else "",
@@ -202,8 +210,13 @@ def _from_hypothesis(row: dict[str, Any]) -> Annotation:
         "modified": row.get("updated") or row.get("created"),
         "creator": {"type": "Person", "name": name or "unknown"},
         "body": body,
-        "target": {
-            "source": target[0].get("source") or row.get("uri"),
+        # A reply answers the last annotation it references; a note keeps the page it
+        # was made on as its scope, wherever placement puts it.
+        "target": f"urn:hypothesis:{references[-1]}"
+        if references
+        else {
+            "source": page,
+            "scope": page if isinstance(page, str) and page else None,
             "selector": target[0].get("selector", []),
         },
     }
@@ -265,8 +278,8 @@ def write_csv(annotations: list[Annotation], out: TextIO | None = None) -> str:
             STATUSES[a.status].label if a.status else "",
             a.exact,
             a.note,
-            str(a.start),
-            str(a.end),
+            str(a.start) if a.positioned else "",
+            str(a.end) if a.positioned else "",
             a.created,
             a.modified,
             "orphaned" if a.orphan else "anchored",

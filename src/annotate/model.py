@@ -195,6 +195,11 @@ class Annotation:
     said); ``reply_to`` is the IRI of the annotation this one answers (its W3C
     target, with no text selectors: ``source`` is that IRI and ``exact`` may be
     empty); ``canonical`` is the IRI the annotation keeps wherever it is copied.
+
+    ``scope`` is the page the annotation was made on (its W3C ``target.scope``, e.g.
+    the hosted book's URL a Hypothesis note names). ``positioned`` is False when
+    the annotation came without a usable ``TextPositionSelector``: ``start`` and
+    ``end`` are then 0 and no position is written out (an orphan gets no made-up one).
     """
 
     id: str
@@ -216,6 +221,8 @@ class Annotation:
     audience: str | None = None
     reply_to: str | None = None
     canonical: str | None = None
+    scope: str | None = None
+    positioned: bool = field(default=True, compare=False)
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
@@ -282,6 +289,7 @@ class Annotation:
             prefix=str(quote["prefix"]),
             suffix=str(quote["suffix"]),
             orphan=False,
+            positioned=True,
         )
 
     def selectors(self) -> list[dict[str, Any]]:
@@ -293,12 +301,22 @@ class Annotation:
                 "prefix": self.prefix,
                 "suffix": self.suffix,
             },
-            {"type": "TextPositionSelector", "start": self.start, "end": self.end},
+            *(
+                [{"type": "TextPositionSelector", "start": self.start, "end": self.end}]
+                if self.positioned
+                else []
+            ),
         ]
 
     def touched(self, **changes: Any) -> Annotation:
         """A copy with ``changes`` and a new ``modified`` time (``created`` kept)."""
         return replace(self, **changes, modified=now())
+
+    def _target(self) -> dict[str, Any]:
+        target: dict[str, Any] = {"source": self.source, "selector": self.selectors()}
+        if self.scope:
+            target["scope"] = self.scope
+        return target
 
     def to_w3c(self) -> dict[str, Any]:
         """The annotation as W3C Web Annotation JSON."""
@@ -333,7 +351,7 @@ class Annotation:
             "created": self.created,
             "modified": self.modified,
             "creator": {"type": "Person", "name": self.creator},
-            "target": self.reply_to or {"source": self.source, "selector": self.selectors()},
+            "target": self.reply_to or self._target(),
         }
         if body:
             data["body"] = body
@@ -372,7 +390,8 @@ class Annotation:
             raise AnnotationError("creator name must be text")
         created = _time(data, "created", now())
         modified = _time(data, "modified", created)
-        start, end = position if position else (0, len(quote["exact"]))
+        # No position given: none is made up (start = end = 0 marks it, never written).
+        start, end = position if position else (0, 0)
         motivation = data.get("motivation", "")
         return cls(
             id=ident,
@@ -393,6 +412,8 @@ class Annotation:
             motivation=motivation if isinstance(motivation, str) else "",
             audience=_audience(data.get("audience")),
             canonical=_canonical(data),
+            scope=_scope(target),
+            positioned=position is not None,
         )
 
 
@@ -415,6 +436,16 @@ def _audience(raw: Any) -> str | None:
     if kind not in AUDIENCES:
         raise AnnotationError(f"unknown audience type {kind!r}; known: {', '.join(AUDIENCES)}")
     return str(kind)
+
+
+def _scope(target: dict[str, Any]) -> str | None:
+    """The page the annotation was made on (``target.scope``), e.g. a hosted book's URL."""
+    value = target.get("scope")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise AnnotationError("target scope must be an IRI")
+    return value
 
 
 def _canonical(data: dict[str, Any]) -> str | None:

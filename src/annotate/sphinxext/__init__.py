@@ -6,6 +6,7 @@ Load it from a Jupyter Book's ``_config.yml``::
       extra_extensions: [annotate.sphinxext]
       config:
         annotate_book_id: my-book   # names the book in every annotation's source IRI
+        annotate_book_url: https://school.example.org/my-book/  # where it is hosted (optional)
 
 MyST it adds: ``{article}`` (the article's dek and paragraphs), the
 ``{claim}`words <id:type>``` role, ``{claim-explanation} id``, ``{claim-index}``,
@@ -27,6 +28,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from . import assets, booklayer, claims, glossary, launch, pages, sources
 
     app.add_config_value("annotate_book_id", "book", "env", types=[str])
+    # Where the book is hosted (else html_baseurl): `annotate merge` maps a Hypothesis
+    # note's page URL under it to its chapter.
+    app.add_config_value("annotate_book_url", "", "env", types=[str])
     pages.setup(app)
     claims.setup(app)
     glossary.setup(app)
