@@ -442,3 +442,25 @@ def test_place_all_gives_what_place_gives(
         [p.annotation for p in one_by_one],
         expected,
     )
+
+
+def test_a_reply_is_not_placed_on_words(book: Article, tmp_path: Path) -> None:
+    """A reply targets another annotation: it is kept as it is, never made an orphan."""
+    root = mark(book, "port", "Ana")
+    reply = Annotation.from_w3c(
+        {
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "id": "urn:uuid:00000000-0000-4000-8000-000000000001",
+            "type": "Annotation",
+            "motivation": "replying",
+            "created": "2026-01-01T00:00:00Z",
+            "modified": "2026-01-01T00:00:00Z",
+            "creator": {"type": "Person", "name": "Ben"},
+            "body": [{"type": "TextualBody", "value": "Agreed.", "purpose": "replying"}],
+            "target": root.id,
+        }
+    )
+    placed, counts = placement.place_all([root, reply], Placement(tmp_path / "book").article)
+    assert placed[1] is reply and not reply.orphan
+    assert counts["reply"] == 1 and counts["orphaned"] == 0
+    assert placement.place(reply, book.text).outcome == "reply"

@@ -56,6 +56,7 @@ def _import(args: argparse.Namespace) -> int:
     print(
         f"imported {len(placed)} annotation(s) from {len(args.files)} file(s): "
         f"{counts['anchored']} anchored, {counts['moved']} moved, {counts['orphaned']} orphaned"
+        + (f", {counts['reply']} replies" if counts.get("reply") else "")
     )
     return 0
 
@@ -135,6 +136,7 @@ def _merge_command(args: argparse.Namespace) -> int:
         f"into {output} ({result.duplicates} duplicate(s) counted once); "
         f"skipped {len(result.skipped)} file(s); "
         f"{c['anchored']} anchored, {c['moved']} moved, {c['orphaned']} orphaned"
+        + (f", {c['reply']} replies" if c.get("reply") else "")
     )
     return 0
 

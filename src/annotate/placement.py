@@ -11,8 +11,9 @@ command line, the class merge, the store, the widget and (in
 
 >>> from annotate.model import Annotation
 >>> a = Annotation.new(source="urn:x", text="The cat sat.", start=4, end=7, creator="Ana")
->>> place(a, "Then the cat sat.").outcome, place(a, "Then the cat sat.").annotation.start
-('moved', 9)
+>>> placed = place(a, "A dog ran. The cat sat.")
+>>> placed.outcome, placed.annotation.start
+('moved', 15)
 >>> place(a, "A dog barked.").annotation.orphan
 True
 """
@@ -29,7 +30,9 @@ from .model import Annotation
 
 __all__ = ["OUTCOMES", "Outcome", "Placed", "place", "place_all"]
 
-Outcome = Literal["anchored", "moved", "orphaned"]
+Outcome = Literal["anchored", "moved", "orphaned", "reply"]
+# Every placement ends in one of these; a reply (its target is another
+# annotation, not words) is left as it is and counted apart, as "reply".
 OUTCOMES: tuple[Outcome, ...] = ("anchored", "moved", "orphaned")
 
 
@@ -47,6 +50,8 @@ def place(ann: Annotation, text: str, source: str | None = None) -> Placed:
     The annotation comes back unchanged (the same object) when it is already
     where it says, with its context; an orphan keeps its selectors.
     """
+    if ann.reply_to is not None:
+        return Placed(ann, "reply")  # it follows its thread's root, wherever that is
     source = ann.source if source is None else source
     found = locate(text, ann.selectors())
     if found is None:
@@ -84,6 +89,10 @@ def place_all(
     done: dict[tuple[str, str, str, str, int, int, bool], Placed] = {}
     out: list[Annotation] = []
     for ann in annotations:
+        if ann.reply_to is not None:
+            out.append(ann)
+            counts["reply"] = counts.get("reply", 0) + 1
+            continue
         key = (ann.source, ann.exact, ann.prefix, ann.suffix, ann.start, ann.end, ann.orphan)
         hit = done.get(key)
         if hit is None:
@@ -96,7 +105,7 @@ def place_all(
             out.append(hit.annotation)
         else:
             out.append(_like(ann, hit.annotation))
-        counts[hit.outcome] += 1
+        counts[hit.outcome] = counts.get(hit.outcome, 0) + 1
     return out, counts
 
 
