@@ -25,6 +25,17 @@ CASES: list[dict[str, Any]] = json.loads(
 MODEL_JS = ROOT / "src" / "annotate" / "frontend" / "core" / "model.js"
 # Python's attribute for each field name the fixture (and the browser's record) uses.
 FIELDS = {"claimType": "claim_type"}
+FIELD_NAMES = (
+    "id",
+    "start",
+    "end",
+    "orphan",
+    "positioned",
+    "claimType",
+    "status",
+    "note",
+    "creator",
+)
 
 
 def python_outcome(data: Any) -> dict[str, Any]:
@@ -32,10 +43,7 @@ def python_outcome(data: Any) -> dict[str, Any]:
         ann = Annotation.from_w3c(data)
     except AnnotationError as err:
         return {"error": err.code}
-    record = {
-        name: getattr(ann, FIELDS.get(name, name))
-        for name in ("id", "start", "end", "orphan", "claimType", "status", "note", "creator")
-    }
+    record = {name: getattr(ann, FIELDS.get(name, name)) for name in FIELD_NAMES}
     return {
         "ok": {**record, "tags": list(ann.tags), "created": ann.created, "modified": ann.modified}
     }

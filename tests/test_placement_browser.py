@@ -18,7 +18,7 @@ from .conftest import ROOT
 pytestmark = pytest.mark.browser
 
 ANCHORING_JS = ROOT / "src" / "annotate" / "frontend" / "core" / "anchoring.js"
-FIELDS = ("source", "exact", "prefix", "suffix", "start", "end", "orphan")
+FIELDS = ("source", "exact", "prefix", "suffix", "start", "end", "orphan", "positioned")
 
 
 def record(ann: Annotation) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def record(ann: Annotation) -> dict[str, Any]:
 def annotation(source: str, selectors: list[dict[str, Any]], orphan: bool = False) -> Annotation:
     quote = next(s for s in selectors if s["type"] == "TextQuoteSelector")
     pos = next((s for s in selectors if s["type"] == "TextPositionSelector"), None)
-    start, end = (pos["start"], pos["end"]) if pos else (0, len(quote["exact"]))
+    start, end = (pos["start"], pos["end"]) if pos else (0, 0)
     return Annotation(
         id="urn:uuid:0",
         source=source,
@@ -43,6 +43,7 @@ def annotation(source: str, selectors: list[dict[str, Any]], orphan: bool = Fals
         modified="2025-03-30T12:00:00Z",
         note="kept as it was",
         orphan=orphan,
+        positioned=pos is not None,
     )
 
 

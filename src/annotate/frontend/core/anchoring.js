@@ -225,7 +225,7 @@ var AnnotateAnchoring = (function () {
 
   /**
    * @typedef {{source: string, exact: string, prefix: string, suffix: string,
-   *   start: number, end: number, orphan: boolean}} Placeable
+   *   start: number, end: number, orphan: boolean, positioned?: boolean}} Placeable
    * @typedef {"anchored" | "moved" | "orphaned"} Outcome
    */
 
@@ -238,7 +238,7 @@ var AnnotateAnchoring = (function () {
    */
   function at(record, text, start, end) {
     const quote = describe(text, start, end)[0]; // a span outside the text throws
-    return { ...record, start, end, exact: quote.exact, prefix: quote.prefix, suffix: quote.suffix, orphan: false };
+    return { ...record, start, end, exact: quote.exact, prefix: quote.prefix, suffix: quote.suffix, orphan: false, positioned: true };
   }
 
   /**
@@ -254,7 +254,7 @@ var AnnotateAnchoring = (function () {
     const src = source === undefined ? record.source : source;
     const found = locate(text, [
       { type: "TextQuoteSelector", exact: record.exact, prefix: record.prefix, suffix: record.suffix },
-      { type: "TextPositionSelector", start: record.start, end: record.end },
+      ...(record.positioned === false ? [] : [{ type: "TextPositionSelector", start: record.start, end: record.end }]),
     ]);
     if (!found) {
       return { record: record.orphan && record.source === src ? record : { ...record, orphan: true, source: src }, outcome: "orphaned" };

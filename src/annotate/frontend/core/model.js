@@ -69,7 +69,7 @@ var AnnotateModel = (function () {
    * @typedef {{id: string, source: string, exact: string, prefix: string, suffix: string,
    *   start: number, end: number, creator: string, created: string, modified: string,
    *   claimType: string | null, status: string | null, note: string, tags: string[],
-   *   motivation: string, orphan: boolean}} Record
+   *   motivation: string, orphan: boolean, positioned: boolean}} Record
    */
 
   /** UTC now, as the Python side writes it: 2025-03-30T12:00:00.123Z. */
@@ -126,7 +126,8 @@ var AnnotateModel = (function () {
         source: r.source,
         selector: [
           { type: "TextQuoteSelector", exact: r.exact, prefix: r.prefix, suffix: r.suffix },
-          { type: "TextPositionSelector", start: r.start, end: r.end },
+          // A record that came without a position gets none made up (Annotation.selectors).
+          ...(r.positioned === false ? [] : [{ type: "TextPositionSelector", start: r.start, end: r.end }]),
         ],
       },
     };
@@ -171,13 +172,6 @@ var AnnotateModel = (function () {
   function noteLimit(vocabulary) {
     if (!Number.isInteger(vocabulary.noteLimit)) throw new Error("the vocabulary has no noteLimit");
     return vocabulary.noteLimit;
-  }
-
-  /** Whether a note fits the limit; the message says by how much it does not. @param {string} note @param {Vocabulary} vocabulary */
-  function noteProblem(note, vocabulary) {
-    const limit = noteLimit(vocabulary), size = utf8Length(note);
-    if (size <= limit) return "";
-    return `This note is ${size.toLocaleString("en")} bytes; the limit is ${limit.toLocaleString("en")}. Shorten it by ${(size - limit).toLocaleString("en")} bytes (or keep the long text in a file) and save again.`;
   }
 
   /**
@@ -255,13 +249,14 @@ var AnnotateModel = (function () {
     if (typeof name !== "string") throw new AnnotationError("creator name must be text", "shape");
     const created = time(data, "created", now());
     const modified = time(data, "modified", created);
-    const [start, end] = position || [0, quoteLength];
+    // No position given: none is made up (start = end = 0 marks it, never written).
+    const [start, end] = position || [0, 0];
     const motivation = own(data, "motivation");
     return {
       id, source, exact: quote.exact, prefix: quote.prefix, suffix: quote.suffix, start, end,
       creator: name || "unknown", created, modified, claimType, status, note, tags,
       motivation: typeof motivation === "string" ? motivation : "",
-      orphan: position === null,
+      orphan: position === null, positioned: position !== null,
     };
   }
 
@@ -372,7 +367,7 @@ var AnnotateModel = (function () {
   }
 
   return {
-    CONTEXT, ERROR_CODES, AnnotationError, now, newId, isIri, instant, compareTimes, noteProblem,
+    CONTEXT, ERROR_CODES, AnnotationError, now, newId, isIri, instant, compareTimes,
     toW3C, fromW3C, parseDocument, collection,
   };
 })();
