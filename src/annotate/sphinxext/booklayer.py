@@ -6,7 +6,9 @@ the shared highlighter (``annotator.js``), the anchoring and W3C model in the
 browser (``anchoring.js``, ``model.js``, the same rules as the Python package)
 and the host script ``annotate-layer.js``, which keeps highlights in
 ``localStorage`` and exports/imports W3C JSON. Configuration reaches the script
-through ``data-*`` attributes on its tag; no page of the book fetches anything.
+through ``data-*`` attributes on its tag (among them ``data-pages``, the pages
+that hold highlights, so an import never files notes under a page the book does
+not have); no page of the book fetches anything.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
 from ..article import source_iri
 from ..frontend import CORE_DIR, write_if_changed
@@ -29,6 +32,9 @@ __all__ = ["SHARED_FILES", "has_layer"]
 
 # Front-end files the widget uses too; copied into the book's _static.
 SHARED_FILES = ("annotator.js", "annotator.css", "anchoring.js", "model.js")
+# The pages with the layer, per build: found once all pages are read, before any is
+# written (worker processes that write pages inherit it).
+_LAYER_PAGES: dict[int, str] = {}
 
 
 def has_layer(app: Sphinx, docname: str, doctree: nodes.document | None) -> bool:
@@ -38,6 +44,11 @@ def has_layer(app: Sphinx, docname: str, doctree: nodes.document | None) -> bool
     if any(True for _ in doctree.findall(article_block)):
         return True
     return any(fnmatch.fnmatchcase(docname, p) for p in app.config.annotate_highlight_pages)
+
+
+def _find_layer_pages(app: Sphinx, env: BuildEnvironment) -> None:
+    pages = [d for d in sorted(env.found_docs) if has_layer(app, d, env.get_doctree(d))]
+    _LAYER_PAGES[id(app)] = json.dumps(pages, separators=(",", ":"))
 
 
 def _page_context(
@@ -62,6 +73,7 @@ def _page_context(
             "data-book": app.config.annotate_book_id,
             "data-page": pagename,
             "data-source": source_iri(app.config.annotate_book_id, pagename),
+            "data-pages": _LAYER_PAGES.get(id(app), "[]"),
             # The model's note limit travels with the vocabulary: the browser
             # refuses a note Python would refuse.
             "data-vocabulary": json.dumps(
@@ -82,5 +94,6 @@ def setup(app: Sphinx) -> None:
     """Register the layer's configuration and hooks."""
     app.add_config_value("annotate_layer", True, "html", types=[bool])
     app.add_config_value("annotate_highlight_pages", [], "html", types=[list])
+    app.connect("env-updated", _find_layer_pages)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _copy_shared)

@@ -22,7 +22,12 @@
   const page = script.dataset.page || "";
   const pageSource = script.dataset.source || "";
   const vocabulary = JSON.parse(script.dataset.vocabulary || "{}");
+  // The pages of this book that hold highlights: an import files notes under these only.
+  /** @type {Set<string>} */
+  const layerPages = new Set(JSON.parse(script.dataset.pages || "[]"));
   const PREFIX = `annotate:v1:${book}:`;
+  // Imported notes for pages this book does not have: kept apart, never under a made-up page.
+  const UNPLACED_KEY = `annotate:v1:${book}#unplaced`;
   // Every element the layer makes, user text only ever as textContent.
   const el = AnnotateUI.el;
   const sourcePrefix = pageSource.slice(0, pageSource.length - page.length);
@@ -66,14 +71,24 @@
   /** @param {string} name */
   const keyOf = (name) => PREFIX + name;
 
-  /** @param {string} key @returns {object[]} */
+  /**
+   * The items stored under `key`. A value that is not a JSON list comes back as one
+   * item, the text as stored: it is kept aside as unreadable, never overwritten.
+   * @param {string} key @returns {any[]}
+   */
   function readKey(key) {
+    let raw = null;
     try {
-      const raw = window.localStorage.getItem(key);
-      const data = raw ? JSON.parse(raw) : [];
-      return Array.isArray(data) ? data : [];
+      raw = window.localStorage.getItem(key);
     } catch (err) {
-      return [];
+      return []; // blocked storage: nothing stored
+    }
+    if (!raw) return [];
+    try {
+      const data = JSON.parse(raw);
+      return Array.isArray(data) ? data : [raw];
+    } catch (err) {
+      return [raw];
     }
   }
 
@@ -114,6 +129,8 @@
   if (!blocks.length) return;
 
   const status = el("div", { class: "annotate-layer-status", role: "status", "aria-live": "polite" });
+  // What is kept but not shown: unreadable stored items, notes for pages the book lacks.
+  const keptNotice = el("div", { class: "annotate-layer-kept", role: "status", hidden: "" });
   const alertBox = el("div", { class: "annotate-layer-alert", role: "alert" });
   /** @param {string} message */
   function alertReader(message) { alertBox.textContent = message; }
@@ -142,7 +159,7 @@
   const files = el("div", { class: "annotate-layer-files" });
   files.append(exportButton, importButton, fileInput);
   const body = el("div", { class: "annotate-layer-body" });
-  drawer.append(close, title, intro, nameLabel, nameInput, files, alertBox, status, body);
+  drawer.append(close, title, intro, nameLabel, nameInput, files, alertBox, status, keptNotice, body);
   document.body.append(toggle, drawer);
 
   /** @param {boolean} open */
@@ -177,13 +194,14 @@
     editorClaims: true,
     onCreate: (/** @type {any} */ draft) => {
       const stamp = AnnotateModel.now();
-      const quote = AnnotateAnchoring.describe(text, draft.start, draft.end)[0];
-      save([...records, {
-        id: AnnotateModel.newId(), source: pageSource, exact: quote.exact, prefix: quote.prefix || "",
-        suffix: quote.suffix || "", start: draft.start, end: draft.end, creator: readerName(),
-        created: stamp, modified: stamp, claimType: draft.claimType, status: draft.status,
-        note: draft.note, tags: [], motivation: "", orphan: false,
-      }], "Highlight saved.");
+      /** @type {Record} */
+      const fresh = {
+        id: AnnotateModel.newId(), source: pageSource, exact: "", prefix: "", suffix: "",
+        start: 0, end: 0, creator: readerName(), created: stamp, modified: stamp,
+        claimType: draft.claimType, status: draft.status, note: draft.note, tags: [], motivation: "", orphan: false,
+        positioned: true,
+      };
+      save([...records, AnnotateAnchoring.at(fresh, text, draft.start, draft.end)], "Highlight saved.");
     },
     onUpdate: (/** @type {string} */ id, /** @type {any} */ draft) => {
       save(records.map((r) => (r.id === id
@@ -199,38 +217,34 @@
       deleted = null;
     },
     onReattach: (/** @type {string} */ id, /** @type {number} */ start, /** @type {number} */ end) => {
-      const quote = AnnotateAnchoring.describe(text, start, end)[0];
+      // The reader chose the words: an edit (as in the widget), so `modified` moves on.
       save(records.map((r) => (r.id === id
-        ? { ...r, exact: quote.exact, prefix: quote.prefix || "", suffix: quote.suffix || "", start, end, orphan: false, modified: AnnotateModel.now() }
+        ? { ...AnnotateAnchoring.at(r, text, start, end), modified: AnnotateModel.now() }
         : r)), "Note re-attached.");
     },
   });
   const text = ui.text();
   /** @type {Record[]} */
   let records = [];
+  /** Stored items of this page that do not parse: written back and exported as they were. @type {any[]} */
+  let damaged = [];
   /** @type {Record | null} */
   let deleted = null;
 
   /**
-   * Anchor each record to the text as it is now; a moved passage takes its new
-   * place, words not found become an orphan (kept, listed, never painted).
+   * A record on the text as it is now (placement.place, in anchoring.js): a moved
+   * passage takes its new place; words not found make an orphan (kept, listed, not painted).
    * @param {Record} r @returns {Record}
    */
-  function placed(r) {
-    const found = AnnotateAnchoring.locate(text, [
-      { type: "TextQuoteSelector", exact: r.exact, prefix: r.prefix, suffix: r.suffix },
-      ...(r.orphan ? [] : [{ type: "TextPositionSelector", start: r.start, end: r.end }]),
-    ]);
-    if (!found) return { ...r, orphan: true };
-    if (found.how === "exact" && !r.orphan) return r;
-    const quote = AnnotateAnchoring.describe(text, found.start, found.end)[0];
-    return { ...r, exact: quote.exact, prefix: quote.prefix || "", suffix: quote.suffix || "", start: found.start, end: found.end, orphan: false };
-  }
+  const placed = (r) => AnnotateAnchoring.place(r, text, pageSource).record;
+
+  /** What a page's key holds: its records as W3C, then its unreadable items. @param {Record[]} list @param {any[]} unreadable */
+  const stored = (list, unreadable) => [...list.map((r) => AnnotateModel.toW3C(r, vocabulary)), ...unreadable];
 
   /** @param {Record[]} next @param {string} message */
   function save(next, message) {
     records = next;
-    const ok = writeKey(keyOf(page), records.map((r) => AnnotateModel.toW3C(r, vocabulary)));
+    const ok = writeKey(keyOf(page), stored(records, damaged));
     if (ok) tell(message);
     show();
   }
@@ -241,24 +255,51 @@
       status: r.status, note: r.note, creator: r.creator, orphan: r.orphan,
     })));
     const n = records.length;
-    count.textContent = n ? ` ${n}` : "";
-    toggle.setAttribute("aria-label", `Highlights: ${n} on this page. Open the panel.`);
+    count.textContent = n || damaged.length ? ` ${n}${damaged.length ? "!" : ""}` : "";
+    const unread = damaged.length ? `, and ${damaged.length} that could not be read` : "";
+    toggle.setAttribute("aria-label", `Highlights: ${n} on this page${unread}. Open the panel.`);
   }
 
-  /** @param {object[]} list @returns {Record[]} */
+  /**
+   * Stored items as records; those that do not parse (damaged, or written by a
+   * version with other rules) are kept aside, never dropped.
+   * @param {any[]} list @returns {{records: Record[], unreadable: any[]}}
+   */
   function parseStored(list) {
+    /** @type {Record[]} */
     const out = [];
+    const unreadable = [];
     for (const item of list) {
-      try { out.push(AnnotateModel.fromW3C(item, vocabulary)); } catch (err) { /* written by us: skip a damaged one */ }
+      try { out.push(AnnotateModel.fromW3C(item, vocabulary)); } catch (err) { unreadable.push(item); }
     }
-    return out;
+    return { records: out, unreadable };
   }
 
-  const stored = parseStored(readKey(keyOf(page)));
-  records = stored.map(placed);
-  const changed = records.some((r, i) => r !== stored[i]);
-  if (changed) writeKey(keyOf(page), records.map((r) => AnnotateModel.toW3C(r, vocabulary)));
+  /** Imported notes for pages this book does not have. @returns {Record[]} */
+  const unplaced = () => parseStored(readKey(UNPLACED_KEY)).records;
+
+  function showKept() {
+    const parts = [];
+    if (damaged.length) {
+      parts.push(`${damaged.length} highlight${damaged.length === 1 ? "" : "s"} on this page could not be read — Export keeps ${damaged.length === 1 ? "it" : "them"}, as stored.`);
+    }
+    const away = unplaced();
+    if (away.length) {
+      const named = (/** @type {string} */ source) => (source.startsWith(sourcePrefix) ? source.slice(sourcePrefix.length) : source);
+      const pages = [...new Set(away.map((r) => named(r.source)))].slice(0, 3).join(", ");
+      parts.push(`${away.length} imported note${away.length === 1 ? " is" : "s are"} for pages this book does not have (${pages}${away.length > 3 ? ", …" : ""}): kept apart, not shown, and included in Export.`);
+    }
+    keptNotice.textContent = parts.join(" ");
+    keptNotice.hidden = !parts.length;
+  }
+
+  const fromStorage = parseStored(readKey(keyOf(page)));
+  damaged = fromStorage.unreadable;
+  records = fromStorage.records.map(placed);
+  const changed = records.some((r, i) => r !== fromStorage.records[i]);
+  if (changed) writeKey(keyOf(page), stored(records, damaged));
   show();
+  showKept();
   performance.mark("annotate-layer-painted");
   const lost = records.filter((r) => r.orphan).length;
   if (lost) {
@@ -269,10 +310,22 @@
 
   exportButton.addEventListener("click", () => {
     /** @type {object[]} */
-    const all = [];
-    for (const name of storedPages()) all.push(...(name === page ? records.map((r) => AnnotateModel.toW3C(r, vocabulary)) : readKey(keyOf(name))));
-    if (!storedPages().includes(page)) all.push(...records.map((r) => AnnotateModel.toW3C(r, vocabulary)));
+    const all = records.map((r) => AnnotateModel.toW3C(r, vocabulary));
+    /** Items that do not parse, as stored, with their page: kept beside the collection's
+     * items (which `annotate import` reads), so the file still imports. @type {{page: string, item: any}[]} */
+    const unreadable = damaged.map((item) => ({ page, item }));
+    for (const name of storedPages()) {
+      if (name === page) continue;
+      const other = parseStored(readKey(keyOf(name)));
+      all.push(...other.records.map((r) => AnnotateModel.toW3C(r, vocabulary)));
+      unreadable.push(...other.unreadable.map((item) => ({ page: name, item })));
+    }
+    const away = parseStored(readKey(UNPLACED_KEY));
+    all.push(...away.records.map((r) => AnnotateModel.toW3C(r, vocabulary)));
+    unreadable.push(...away.unreadable.map((item) => ({ page: "", item })));
+    /** @type {{[k: string]: any}} */
     const data = AnnotateModel.collection(all, `${readerName()}: ${book}`);
+    if (unreadable.length) data.unreadable = unreadable;
     const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
     const link = document.createElement("a");
     link.href = URL.createObjectURL(blob);
@@ -282,7 +335,8 @@
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-    tell(`Exported ${all.length} highlight${all.length === 1 ? "" : "s"} to ${link.download}.`);
+    tell(`Exported ${all.length} highlight${all.length === 1 ? "" : "s"} to ${link.download}`
+      + (unreadable.length ? `, and ${unreadable.length} that could not be read, as stored.` : "."));
   });
 
   // ---- Import: validate the whole file first; a bad file changes nothing.
@@ -308,32 +362,46 @@
     }
     // Annotations of this book go to their own page; others (e.g. Hypothesis,
     // another copy of the book) are tried on this page, by their words.
+    // Notes for pages this book does not have are kept apart (as `annotate import` keeps
+    // them unplaced), never filed under a page key made up from their source.
     /** @type {Map<string, Record[]>} */
     const byPage = new Map();
+    /** @type {Record[]} */
+    const away = [];
     for (const r of incoming) {
-      const other = r.source.startsWith(sourcePrefix) ? r.source.slice(sourcePrefix.length) : page;
-      const target = other || page;
+      const named = r.source.startsWith(sourcePrefix) ? r.source.slice(sourcePrefix.length) : page;
+      const target = named || page;
+      if (target !== page && !layerPages.has(target)) { away.push(r); continue; }
       if (!byPage.has(target)) byPage.set(target, []);
-      /** @type {Record[]} */ (byPage.get(target)).push(target === page ? { ...r, source: pageSource } : r);
+      /** @type {Record[]} */ (byPage.get(target)).push(r);
     }
-    let added = 0, updated = 0, elsewhere = 0;
-    /** @param {Record[]} current @param {Record[]} more */
+    let added = 0, updated = 0, elsewhere = 0, apart = 0;
+    /** By id (a Map: no id can reach object internals); the later `modified` instant wins.
+     * @param {Record[]} current @param {Record[]} more */
     const merge = (current, more) => {
       const out = current.slice();
       const at = new Map(out.map((r, i) => [r.id, i]));
       for (const r of more) {
         const i = at.get(r.id);
         if (i === undefined) { at.set(r.id, out.length); out.push(r); added++; }
-        else if (r.modified > out[i].modified) { out[i] = r; updated++; }
+        else if (AnnotateModel.compareTimes(r.modified, out[i].modified) > 0) { out[i] = r; updated++; }
       }
       return out;
     };
     const otherPages = [...byPage.keys()].filter((p) => p !== page);
     for (const other of otherPages) {
       const before = added;
-      const merged = merge(parseStored(readKey(keyOf(other))), /** @type {Record[]} */ (byPage.get(other)));
+      const there = parseStored(readKey(keyOf(other)));
+      const merged = merge(there.records, /** @type {Record[]} */ (byPage.get(other)));
       elsewhere += added - before;
-      if (!writeKey(keyOf(other), merged.map((r) => AnnotateModel.toW3C(r, vocabulary)))) return;
+      if (!writeKey(keyOf(other), stored(merged, there.unreadable))) return;
+    }
+    if (away.length) {
+      const before = added;
+      const kept = parseStored(readKey(UNPLACED_KEY));
+      const merged = merge(kept.records, away);
+      apart = added - before;
+      if (!writeKey(UNPLACED_KEY, stored(merged, kept.unreadable))) return;
     }
     const mine = merge(records, (byPage.get(page) || []).map(placed));
     save(mine, "");
@@ -342,8 +410,10 @@
     const parts = [`Imported ${added + updated} of ${incoming.length} highlight${incoming.length === 1 ? "" : "s"} from ${name}`];
     if (incoming.length - added - updated) parts.push(`${incoming.length - added - updated} already here`);
     if (elsewhere) parts.push(`${elsewhere} for other pages of this book`);
+    if (apart) parts.push(`${apart} for pages this book does not have (kept apart, not shown, and in Export)`);
     if (lostNow) parts.push(`${lostNow} whose words are not in this page (listed under “Not found in this text”)`);
     tell(parts.join("; ") + ".");
+    showKept();
     setOpen(true);
   }
 

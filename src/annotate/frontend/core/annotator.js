@@ -20,7 +20,7 @@ var AnnotateUI = (function () {
    * @typedef {{key: string, label: string, definition: string, colour: string,
    *   underline: string, symbol: string}} ClaimType
    * @typedef {{key: string, label: string, definition: string, symbol: string}} Status
-   * @typedef {{claimTypes: ClaimType[], statuses: Status[]}} Vocabulary
+   * @typedef {{claimTypes: ClaimType[], statuses: Status[], noteLimit?: number}} Vocabulary
    * @typedef {{id: string, start: number, end: number, exact: string,
    *   claimType: string | null, status: string | null, note: string,
    *   creator?: string, orphan?: boolean}} Highlight
@@ -242,8 +242,9 @@ var AnnotateUI = (function () {
    */
   function createAnnotator(options) {
     const { root, blocks, panel, vocabulary } = options;
-    const types = Object.fromEntries(vocabulary.claimTypes.map((t) => [t.key, t]));
-    const statuses = Object.fromEntries(vocabulary.statuses.map((s) => [s.key, s]));
+    // Keyed by vocabulary keys, with no prototype: no key can reach object internals.
+    const types = Object.assign(Object.create(null), Object.fromEntries(vocabulary.claimTypes.map((t) => [t.key, t])));
+    const statuses = Object.assign(Object.create(null), Object.fromEntries(vocabulary.statuses.map((s) => [s.key, s])));
     /** @type {Highlight[]} */
     let highlights = [];
     /** @type {Map<string, Highlight>} */
@@ -258,7 +259,7 @@ var AnnotateUI = (function () {
     const quote = el("p", { class: "annotate-palette-quote" });
     const typeGroup = el("div", { class: "annotate-types", role: "group", "aria-label": "Claim type" });
     /** @type {Record<string, HTMLButtonElement>} */
-    const typeButtons = {};
+    const typeButtons = Object.create(null);
     for (const t of vocabulary.claimTypes) {
       const b = /** @type {HTMLButtonElement} */ (el("button", {
         type: "button", class: `annotate-type-button annotate-type--${t.key}`,
@@ -278,12 +279,15 @@ var AnnotateUI = (function () {
     }
     const noteLabel = el("label", { for: noteId }, "Note");
     const note = /** @type {HTMLTextAreaElement} */ (el("textarea", { id: noteId, rows: "3" }));
+    // A note over the model's limit (annotate.model.NOTE_LIMIT, handed over with the
+    // vocabulary) is refused here, its text kept in the box: it could not be exported.
+    const noteError = el("p", { id: `${noteId}-error`, class: "annotate-palette-error", role: "alert", hidden: "" });
     const save = el("button", { type: "button", class: "annotate-save" }, "Save");
     const cancel = el("button", { type: "button", class: "annotate-cancel" }, "Cancel");
     const del = el("button", { type: "button", class: "annotate-delete", hidden: "" }, "Delete");
     const actions = el("div", { class: "annotate-actions" });
     actions.append(save, cancel, del);
-    palette.append(quote, typeGroup, statusLabel, statusSelect, noteLabel, note, actions);
+    palette.append(quote, typeGroup, statusLabel, statusSelect, noteLabel, note, noteError, actions);
     // In Jupyter the palette lives inside the widget, where the notebook's
     // keyboard shortcuts are switched off; in the book it floats on the page.
     const paletteHost = options.paletteHost || document.body;
@@ -311,6 +315,7 @@ var AnnotateUI = (function () {
       chooseType(existing ? existing.claimType : null);
       statusSelect.value = (existing && existing.status) || vocabulary.statuses[0].key;
       note.value = existing ? existing.note : "";
+      showNoteError("");
       del.hidden = !existing;
       palette.hidden = false;
       const r = rect || root.getBoundingClientRect();
@@ -333,8 +338,38 @@ var AnnotateUI = (function () {
       if (returnFocus instanceof HTMLElement && document.contains(returnFocus)) returnFocus.focus();
     }
 
+    /** Why `text` cannot be saved as a note ("" if it can). @param {string} text */
+    function noteProblem(text) {
+      const limit = vocabulary.noteLimit;
+      if (typeof limit !== "number") return "";
+      const size = new TextEncoder().encode(text).length;
+      if (size <= limit) return "";
+      const n = (/** @type {number} */ x) => x.toLocaleString("en");
+      return `This note is too long to save: ${n(size)} bytes, over the limit of ${n(limit)}. `
+        + `Shorten it by ${n(size - limit)} byte${size - limit === 1 ? "" : "s"} (or keep the long text in a file) and save again.`;
+    }
+
+    /** @param {string} message */
+    function showNoteError(message) {
+      noteError.textContent = message;
+      noteError.hidden = !message;
+      if (message) {
+        note.setAttribute("aria-invalid", "true");
+        note.setAttribute("aria-describedby", noteError.id);
+      } else {
+        note.removeAttribute("aria-invalid");
+        note.removeAttribute("aria-describedby");
+      }
+    }
+
     save.addEventListener("click", () => {
       if (!editing) return;
+      const problem = noteProblem(note.value);
+      showNoteError(problem);
+      if (problem) {
+        note.focus();
+        return;
+      }
       const draft = {
         start: editing.start, end: editing.end,
         exact: [...index.text.slice(index.table[editing.start], index.table[editing.end])].join(""),
