@@ -252,10 +252,11 @@ var AnnotateAnchoring = (function () {
    */
   function place(record, text, source) {
     const src = source === undefined ? record.source : source;
-    const found = locate(text, [
-      { type: "TextQuoteSelector", exact: record.exact, prefix: record.prefix, suffix: record.suffix },
-      ...(record.positioned === false ? [] : [{ type: "TextPositionSelector", start: record.start, end: record.end }]),
-    ]);
+    /** @type {Array<QuoteSelector | PositionSelector>} */
+    const selectors = [{ type: "TextQuoteSelector", exact: record.exact, prefix: record.prefix, suffix: record.suffix }];
+    // No position when the record came without one (Annotation.selectors).
+    if (record.positioned !== false) selectors.push({ type: "TextPositionSelector", start: record.start, end: record.end });
+    const found = locate(text, selectors);
     if (!found) {
       return { record: record.orphan && record.source === src ? record : { ...record, orphan: true, source: src }, outcome: "orphaned" };
     }

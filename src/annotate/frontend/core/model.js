@@ -275,6 +275,7 @@ var AnnotateModel = (function () {
     if (!Array.isArray(tags) || !tags.every((t) => typeof t === "string")) throw new Error("Hypothesis tags must be a list of text");
     const note = row.text === undefined ? "" : row.text;
     if (typeof note !== "string") throw new Error("Hypothesis text must be text");
+    /** @type {object[]} */
     const body = tags.map((t) => ({ type: "TextualBody", purpose: "tagging", value: t }));
     if (note) body.unshift({ type: "TextualBody", purpose: "commenting", value: note, format: "text/plain" });
     return {
