@@ -19,6 +19,8 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
+import orjson
+
 from .model import CONTEXT, Annotation, AnnotationError
 from .vocabulary import CLAIM_TYPES, STATUSES
 
@@ -113,11 +115,16 @@ def parse_document(text: str, path: str | Path = "<input>") -> list[Annotation]:
         raise ExchangeError(path, "is empty")
     too_deep = f"JSON is nested deeper than {MAX_DEPTH} levels"
     try:
-        data = json.loads(text)
-    except RecursionError as err:  # the decoder's own guard, far deeper than ours
-        raise ExchangeError(path, too_deep) from err
-    except json.JSONDecodeError as err:
-        raise ExchangeError(path, f"is not JSON ({err.msg} at line {err.lineno})") from err
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        # What orjson refuses (a lone escaped surrogate, NaN, a number past 64 bits, a
+        # broken document) gets the standard library's verdict and its message.
+        try:
+            data = json.loads(text)
+        except RecursionError as err:  # the decoder's own guard, far deeper than ours
+            raise ExchangeError(path, too_deep) from err
+        except json.JSONDecodeError as err:
+            raise ExchangeError(path, f"is not JSON ({err.msg} at line {err.lineno})") from err
     if _depth(data) > MAX_DEPTH:
         raise ExchangeError(path, too_deep)
     items = _items(data, path)
