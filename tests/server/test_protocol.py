@@ -29,10 +29,14 @@ def test_post_creates_with_location_etag_and_canonical(klass: Klass) -> None:
 
 def test_server_sets_creator_and_times(klass: Klass) -> None:
     ana = klass.join("Ana")
-    body = {**note(), "creator": {"type": "Person", "name": "Teacher"}, "created": "2000-01-01Z"}
+    body = {
+        **note(),
+        "creator": {"type": "Person", "name": "Teacher"},
+        "created": "2000-01-01T00:00:00Z",
+    }
     r = klass.client.post(klass.container, json=body, headers=ana)
     assert r.json()["creator"]["name"] == "Ana"
-    assert r.json()["created"] != "2000-01-01Z"
+    assert r.json()["created"] != "2000-01-01T00:00:00Z"
 
 
 def test_container_is_a_paged_basic_container(klass: Klass) -> None:

@@ -394,10 +394,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        waker.start()
         yield
         await waker.stop()
-        db.dispose()
 
     app = FastAPI(
         title="annotate class server",

@@ -33,37 +33,46 @@ FALLBACK_POLL = 5.0
 
 
 class Waker:
-    """Wakes this process's event streams when another worker (or this one) writes."""
+    """Wakes this process's event streams when another worker (or this one) writes.
+
+    One listener and one wake-up per event loop (a worker has one; test clients may
+    run several), started by the first stream that waits.
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._changed = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self.poll = SQLITE_POLL if db.dialect == "sqlite" else FALLBACK_POLL
+        self._changed: dict[asyncio.AbstractEventLoop, asyncio.Event] = {}
+        self._tasks: dict[asyncio.AbstractEventLoop, asyncio.Task[None]] = {}
 
-    def start(self) -> None:
-        """Listen for PostgreSQL notifications in the background (nothing on SQLite)."""
-        if self.db.dialect == "postgresql" and self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._listen())
+    def _event(self) -> asyncio.Event:
+        loop = asyncio.get_running_loop()
+        if self.db.dialect == "postgresql" and loop not in self._tasks:
+            self._tasks[loop] = loop.create_task(self._listen(loop))
+        return self._changed.setdefault(loop, asyncio.Event())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        """Stop this loop's listener (the application is shutting down)."""
+        loop = asyncio.get_running_loop()
+        self._changed.pop(loop, None)
+        task = self._tasks.pop(loop, None)
+        if task is not None:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
 
-    def wake(self) -> None:
-        """Wake every waiting stream; each then reads the table for itself."""
-        self._changed.set()
-        self._changed = asyncio.Event()
+    def wake(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Wake every stream waiting in ``loop``; each then reads the table for itself."""
+        changed = self._changed.pop(loop, None)
+        if changed is not None:
+            changed.set()
 
     async def wait(self, timeout: float) -> None:
         """Until a wake-up or ``timeout`` seconds, whichever is first."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._changed.wait(), min(timeout, self.poll))
+            await asyncio.wait_for(self._event().wait(), min(timeout, self.poll))
 
-    async def _listen(self) -> None:
+    async def _listen(self, loop: asyncio.AbstractEventLoop) -> None:
         import psycopg
 
         url = self.db.engine.url.set(drivername="postgresql")
@@ -74,9 +83,9 @@ class Waker:
                     dsn, autocommit=True, connect_timeout=3
                 ) as conn:
                     await conn.execute("LISTEN annotate_events")
-                    self.wake()  # anything written while we were not listening
+                    self.wake(loop)  # anything written while we were not listening
                     async for _ in conn.notifies():
-                        self.wake()
+                        self.wake(loop)
             except psycopg.Error as err:
                 log.info("event listener lost PostgreSQL (%s); retrying", err)
             await asyncio.sleep(1)
