@@ -22,6 +22,7 @@ _build/html/.annotate-built: $(VENV)/.installed $(BOOK_INPUTS)
 
 test: $(VENV)/.installed-test
 	bash tests/setup-browser.sh
+	bash tests/server/setup-postgres.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
