@@ -260,12 +260,16 @@ class SentenceAgreement:
 
 
 def _word_value(student_marks: Sequence[Mark], word: tuple[int, int]) -> str:
-    covering = [m for m in student_marks if _overlap((m.start, m.end), word)]
-    if not covering:
-        return UNMARKED
-    # The highlight that covers the word most; on a tie, the earliest.
-    best = max(covering, key=lambda m: (_overlap((m.start, m.end), word), -m.start))
-    return best.label
+    # The highlight that covers the word most; on a tie, the earliest (the first seen
+    # of equals). One loop, no call per mark: this runs for every student and word.
+    lo, hi = word
+    best: Mark | None = None
+    most = 0
+    for m in student_marks:
+        covered = (m.end if m.end < hi else hi) - (m.start if m.start > lo else lo)
+        if covered > most or (covered == most and best is not None and m.start < best.start):
+            best, most = m, covered
+    return UNMARKED if best is None else best.label
 
 
 def sentence_agreement(

@@ -584,8 +584,14 @@ def report_csv(data: ReportData) -> str:
     writer.writerow(CSV_COLUMNS)
     scores = {s["student"]: s for s in data["agreement"]["byStudent"]}
     for chapter in data["chapters"]:
+        # A class marks the same spans over and over: each is looked up once.
+        against: dict[tuple[int, int, str | None, bool], tuple[str, str, str, str]] = {}
         for n in chapter["notes"]:
             s = scores[n["student"]]
+            key = (n["start"], n["end"], n["claimType"], n["orphan"])
+            editor = against.get(key)
+            if editor is None:
+                editor = against[key] = _against_editor(chapter, n)
             row = (
                 data["students"][n["student"]],
                 chapter["name"],
@@ -595,7 +601,7 @@ def report_csv(data: ReportData) -> str:
                 n["note"],
                 n["created"],
                 "orphaned" if n["orphan"] else "anchored",
-                *_against_editor(chapter, n),
+                *editor,
                 _figure(s["precision"]),
                 _figure(s["recall"]),
                 _figure(s["f1"]),
