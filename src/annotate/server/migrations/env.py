@@ -25,7 +25,7 @@ def run() -> None:
 
 try:
     context.config  # noqa: B018 - only set while Alembic runs this file
-except NameError:
+except (NameError, AttributeError):
     pass  # imported by something else (a doctest collector): nothing to migrate
 else:
     run()
