@@ -99,13 +99,14 @@ def instant(value: str) -> tuple[int, int]:
     m = _DATE_TIME.fullmatch(value)
     if m is None:
         raise AnnotationError(f"{value!r} is not a date-time like 2025-03-30T12:00:00Z", "time")
-    year, month, day, hour, minute, second = (int(x) for x in m.groups()[:6])
+    year, month, day, hour, minute, second = map(int, m.groups()[:6])
     zone = m.group(8) or "Z"
     zh, zm = (0, 0) if zone == "Z" else (int(zone[1:3]), int(zone[4:6]))
     if not (
         year >= 1
         and 1 <= month <= 12
-        and 1 <= day <= calendar.monthrange(year, month)[1]
+        and day >= 1
+        and (day <= 28 or day <= calendar.monthrange(year, month)[1])
         and hour <= 23
         and minute <= 59
         and second <= 59
