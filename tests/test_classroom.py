@@ -18,7 +18,7 @@ from annotate.article import Article, load_article
 from annotate.classroom import merge as classroom  # the module (the package keeps it so)
 from annotate.classroom.merge import Placement
 from annotate.cli import main
-from annotate.exchange import collection, read_annotations
+from annotate.exchange import ExchangeError, collection, parse_document, read_annotations
 from annotate.model import Annotation
 
 CHAPTER = """\
@@ -464,3 +464,16 @@ def test_a_reply_is_not_placed_on_words(book: Article, tmp_path: Path) -> None:
     assert placed[1] is reply and not reply.orphan
     assert counts["reply"] == 1 and counts["orphaned"] == 0
     assert placement.place(reply, book.text).outcome == "reply"
+
+
+def test_what_orjson_refuses_is_read_as_the_standard_library_reads_it() -> None:
+    # orjson refuses a lone escaped surrogate and NaN; json reads them: so does the kit.
+    item = collection(
+        [Annotation.new(source="urn:x", text="The cat sat.", start=4, end=7, creator="Ana")]
+    )["first"]["items"][0]
+    item["x"] = float("nan")  # written as NaN
+    text = json.dumps(item).replace('"Ana"', '"Ana \\ud800"')
+    assert "NaN" in text and "\\ud800" in text
+    assert parse_document(text)[0].creator == "Ana \ud800"
+    with pytest.raises(ExchangeError, match=r"is not JSON \(Expecting value at line 3\)"):
+        parse_document('{"type": "Annotation",\n\n "id": }')

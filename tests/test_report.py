@@ -24,11 +24,12 @@ from hypothesis import strategies as st
 
 import annotate
 from annotate.article import Article, load_article
+from annotate.classroom import build_report
 from annotate.classroom.pseudonyms import pseudonyms
 from annotate.classroom.report_data import coverage
 from annotate.classroom.report_page import script_json
 from annotate.cli import main
-from annotate.exchange import collection
+from annotate.exchange import collection, read_annotations
 from annotate.frontend import FRONTEND_DIR
 from annotate.model import Annotation
 from annotate.vocabulary import CLAIM_TYPES, STATUSES
@@ -483,6 +484,38 @@ def test_script_json_cannot_end_the_script(text: str) -> None:
     out = script_json({"note": text})
     assert not set(out) & {"<", ">", "&", "\u2028", "\u2029"}
     assert json.loads(out) == {"note": text}
+
+
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**53), 2**53)
+        | st.floats(-1e3, 1e3, allow_nan=False).filter(lambda x: x == 0 or abs(x) >= 1e-4)
+        | st.text(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=20,
+    )
+)
+def test_script_json_writes_what_the_standard_library_writes(data: Any) -> None:
+    # Numbers below 1e-4 aside (orjson spells 1e-05 as 0.00001), the same bytes.
+    want = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        want = want.replace(raw, escaped)
+    want = want.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    assert script_json(data) == want
+
+
+def test_the_report_page_data_is_the_report_data(
+    book: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class_file(Path("class.json"), the_class(book))
+    assert report(["class.json", "-o", "r.html"], capsys)[0] == 0
+    page = BeautifulSoup(Path("r.html").read_text(encoding="utf-8"), "html.parser")
+    shown = page.find("script", id="annotate-report-data")
+    assert shown is not None
+    data = build_report(read_annotations("class.json"), Path("."))
+    assert json.loads(shown.string or "") == json.loads(json.dumps(data))
 
 
 @given(
