@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tqdm import tqdm
 
 from annotate import exchange, placement
 from annotate.article import Article, load_article
@@ -477,3 +479,21 @@ def test_what_orjson_refuses_is_read_as_the_standard_library_reads_it() -> None:
     assert parse_document(text)[0].creator == "Ana \ud800"
     with pytest.raises(ExchangeError, match=r"is not JSON \(Expecting value at line 3\)"):
         parse_document('{"type": "Annotation",\n\n "id": }')
+
+
+def test_files_read_by_worker_processes_merge_as_files_read_in_one(
+    book: Article, tmp_path: Path
+) -> None:
+    exports = tmp_path / "exports"
+    for n in range(40):
+        notes = [mark(book, "port", f"S{n}"), mark(book, "rushed", f"S{n}", note=f"n{n}")]
+        save(exports / f"s{n:02d}.json", collection(notes))
+    (exports / "s07.json").write_text("[", encoding="utf-8")
+    if tqdm.monitor is not None:
+        tqdm.monitor.exit()  # a progress bar of an earlier test left its thread running
+    assert threading.active_count() == 1, threading.enumerate()  # else no worker forks
+    one = classroom.merge([exports], Path("."), workers=1)
+    two = classroom.merge([exports], Path("."), workers=2)
+    assert two == one
+    assert [s.path for s in two.skipped] == [str(exports / "s07.json")]
+    assert len(two.annotations) == 78 and len(two.files) == 39

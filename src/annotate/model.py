@@ -389,7 +389,7 @@ class Annotation:
         name = creator.get("name", "") if isinstance(creator, dict) else creator
         if not isinstance(name, str):
             raise AnnotationError("creator name must be text")
-        created = _time(data, "created", now())
+        created = _time(data, "created", "") or now()  # the clock read only when needed
         modified = _time(data, "modified", created)
         # No position given: none is made up (start = end = 0 marks it, never written).
         start, end = position if position else (0, 0)

@@ -21,10 +21,13 @@ import contextlib
 import datetime as dt
 import errno
 import json
+import multiprocessing
 import os
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +53,7 @@ __all__ = [
 
 CLASS_LABEL = "Class annotations (annotate merge)"
 _NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
+_FILES_PER_WORKER = 32  # fewer files per core are read faster than a worker starts
 
 
 @dataclass(frozen=True)
@@ -157,24 +161,61 @@ def keep_latest(annotations: Iterable[Annotation]) -> list[Annotation]:
     return list(kept.values())
 
 
-def merge(paths: Iterable[str | Path], root: Path, *, output: Path | None = None) -> Merged:
+def _read(path: Path) -> list[Annotation] | Skipped:
+    try:
+        return read_annotations(path)
+    except ExchangeError as err:
+        return Skipped(str(path), f"{err.item}: {err.reason}" if err.item else err.reason)
+
+
+def _readers(files: int, workers: int | None) -> ProcessPoolExecutor | None:
+    """Processes to read ``files`` files, or ``None``: read them in this one.
+
+    Parsing and checking is most of a merge, and each file stands alone: with many
+    files they are read by one process per core. Only a forked worker starts at no
+    cost, and forking is safe only while this process runs a single thread (so the
+    pool starts before the progress bar's thread).
+    """
+    if workers is None:
+        workers = min(os.cpu_count() or 1, files // _FILES_PER_WORKER)
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if workers < 2 or not forkable or threading.active_count() > 1:
+        return None
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+
+
+def merge(
+    paths: Iterable[str | Path],
+    root: Path,
+    *,
+    output: Path | None = None,
+    workers: int | None = None,
+) -> Merged:
     """Read, de-duplicate and re-anchor the annotations in ``paths``.
 
     A file that cannot be read is listed in ``skipped`` with its reason. The
-    progress bar shows on a terminal only (``disable=None``).
+    progress bar shows on a terminal only (``disable=None``). ``workers``: how
+    many processes read the files (default: one per core when there are many).
     """
     files, skipped = find_files(paths, exclude=output)
     read: list[Annotation] = []
     merged: list[Path] = []
-    for path in tqdm(files, desc="merging", unit="file", disable=None, leave=False):
-        try:
-            read += read_annotations(path)
-        except ExchangeError as err:
-            skipped.append(
-                Skipped(str(path), f"{err.item}: {err.reason}" if err.item else err.reason)
-            )
-            continue
-        merged.append(path)
+    with contextlib.ExitStack() as stack:
+        pool = _readers(len(files), workers)
+        results: Iterable[list[Annotation] | Skipped] = map(_read, files)
+        if pool is not None:
+            stack.enter_context(pool)
+            # In the order of ``files``; submitted at once, so the workers fork now.
+            results = pool.map(_read, files, chunksize=max(1, len(files) // 16))
+        progress = tqdm(
+            results, total=len(files), desc="merging", unit="file", disable=None, leave=False
+        )
+        for path, result in zip(files, progress, strict=True):
+            if isinstance(result, Skipped):
+                skipped.append(result)
+                continue
+            read += result
+            merged.append(path)
     unique = keep_latest(read)
     where = Placement(root)
     placed, counts = place_all(unique, where.article)
