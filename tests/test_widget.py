@@ -186,3 +186,16 @@ def test_stored_orphan_flag_survives(store: Path) -> None:
     again = annotate.ClaimHighlighter(ARTICLE, store=store)
     # Its words are still there: loading re-anchors it and clears the flag.
     assert not again.annotations[0].orphan
+
+
+def test_the_palette_learns_the_models_note_limit(store: Path) -> None:
+    """One limit, from the model: the widget's palette refuses what Python would."""
+    from annotate.model import NOTE_LIMIT
+
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store)
+    assert hl.vocabulary["noteLimit"] == NOTE_LIMIT
+    create(hl, WORDS, note="é" * (NOTE_LIMIT // 2))  # exactly the limit in UTF-8 bytes
+    start, end = span("Striking a determined tone")
+    draft = {"start": start, "end": end, "claimType": None, "status": None}
+    sent = send(hl, {"action": "create", "draft": {**draft, "note": "x" * (NOTE_LIMIT + 1)}})
+    assert sent and len(hl.annotations) == 1

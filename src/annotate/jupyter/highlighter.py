@@ -27,7 +27,7 @@ import traitlets
 
 from ..article import Article
 from ..frontend import CORE_DIR, FRONTEND_DIR, vocabulary_css
-from ..model import Annotation, reader_name
+from ..model import NOTE_LIMIT, Annotation, reader_name
 from ..placement import place
 from ..store import Store, StoreError
 from ..vocabulary import CLAIM_TYPES, STATUSES, vocabulary_json
@@ -35,7 +35,6 @@ from .notes import NOTE_TAG
 
 __all__ = ["ClaimHighlighter", "HighlightView"]
 
-_NOTE_LIMIT = 100_000
 
 
 class HighlightView(TypedDict, total=False):
@@ -105,7 +104,7 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         super().__init__(
             text=article.text,
             blocks=[dataclasses.asdict(b) for b in article.blocks],
-            vocabulary=vocabulary_json(),
+            vocabulary={**vocabulary_json(), "noteLimit": NOTE_LIMIT},
             editor_claims=[dataclasses.asdict(c) for c in article.claims],
             show_editor_claims=show_editor_claims,
         )
@@ -238,7 +237,7 @@ def _draft(raw: Any, length: int) -> dict[str, Any]:
     if status not in (None, *STATUSES):
         raise ValueError(f"unknown status {status!r}")
     note = raw.get("note") or ""
-    if not isinstance(note, str) or len(note.encode("utf-8")) > _NOTE_LIMIT:
+    if not isinstance(note, str) or len(note.encode("utf-8")) > NOTE_LIMIT:
         raise ValueError("a note must be text of at most 100 KB")
     return {"start": start, "end": end, "claimType": kind, "status": status, "note": note}
 
