@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import functools
 import io
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
@@ -459,18 +460,15 @@ def _agreement(
     contested = []
     for f in contested_order(found)[:_CONTESTED]:
         sides = []
+        on = [
+            i
+            for i, n in enumerate(notes)
+            if not n["orphan"] and n["start"] < f.end and f.start < n["end"] and n["note"].strip()
+        ]
         for label, count in list(f.labels.items())[:_SIDES]:
             # The longest notes argue a side best; one per student.
             said = sorted(
-                (
-                    i
-                    for i, n in enumerate(notes)
-                    if not n["orphan"]
-                    and n["start"] < f.end
-                    and f.start < n["end"]
-                    and (n["claimType"] or NO_TYPE) == label
-                    and n["note"].strip()
-                ),
+                (i for i in on if (notes[i]["claimType"] or NO_TYPE) == label),
                 key=lambda i: (-len(notes[i]["note"]), i),
             )
             chosen: list[int] = []
@@ -582,31 +580,38 @@ def report_csv(data: ReportData) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    scores = {s["student"]: s for s in data["agreement"]["byStudent"]}
+    # Cells that repeat (a student's name and scores, a span's match, a label) are
+    # made safe once; a class has 60,000 rows and a few hundred of each.
+    safe = functools.cache(neutralise)
+    kinds: dict[str | None, str] = {k: safe(t.label) for k, t in CLAIM_TYPES.items()}
+    states: dict[str | None, str] = {k: safe(t.label) for k, t in STATUSES.items()}
+    kinds[None] = states[None] = ""
+    students: dict[int, tuple[str, ...]] = {}
+    for s in data["agreement"]["byStudent"]:
+        figures = (s["precision"], s["recall"], s["f1"], s["kappa"], s["typeAgreement"])
+        who = data["students"][s["student"]]
+        students[s["student"]] = (safe(who), *(safe(_figure(f)) for f in figures))
     for chapter in data["chapters"]:
-        # A class marks the same spans over and over: each is looked up once.
-        against: dict[tuple[int, int, str | None, bool], tuple[str, str, str, str]] = {}
+        name = safe(chapter["name"])
+        against: dict[tuple[int, int, str | None, bool], tuple[str, ...]] = {}
         for n in chapter["notes"]:
-            s = scores[n["student"]]
             key = (n["start"], n["end"], n["claimType"], n["orphan"])
             editor = against.get(key)
             if editor is None:
-                editor = against[key] = _against_editor(chapter, n)
-            row = (
-                data["students"][n["student"]],
-                chapter["name"],
-                CLAIM_TYPES[n["claimType"]].label if n["claimType"] else "",
-                STATUSES[n["status"]].label if n["status"] else "",
-                n["exact"],
-                n["note"],
-                n["created"],
-                "orphaned" if n["orphan"] else "anchored",
-                *editor,
-                _figure(s["precision"]),
-                _figure(s["recall"]),
-                _figure(s["f1"]),
-                _figure(s["kappa"]),
-                _figure(s["typeAgreement"]),
+                editor = against[key] = tuple(map(safe, _against_editor(chapter, n)))
+            student, *scores = students[n["student"]]
+            writer.writerow(
+                (
+                    student,
+                    name,
+                    kinds[n["claimType"]],
+                    states[n["status"]],
+                    neutralise(n["exact"]),
+                    neutralise(n["note"]),
+                    safe(n["created"]),
+                    "orphaned" if n["orphan"] else "anchored",
+                    *editor,
+                    *scores,
+                )
             )
-            writer.writerow([neutralise(cell) for cell in row])
     return buffer.getvalue()
