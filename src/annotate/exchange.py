@@ -130,14 +130,13 @@ def parse_document(text: str, path: str | Path = "<input>") -> list[Annotation]:
     items = _items(data, path)
     out = []
     for n, item in enumerate(items, start=1):
-        label = f"item {n}" + (
-            f" ({item['id']})" if isinstance(item, dict) and isinstance(item.get("id"), str) else ""
-        )
         try:
             out.append(
                 _from_hypothesis(item) if _is_hypothesis(item) else Annotation.from_w3c(item)
             )
         except AnnotationError as err:
+            ident = item.get("id") if isinstance(item, dict) else None
+            label = f"item {n}" + (f" ({ident})" if isinstance(ident, str) else "")
             raise ExchangeError(path, str(err), label, err.code) from err
     return out
 
