@@ -498,14 +498,23 @@ def _offset(value: Any) -> int | None:
 
 def _vocabulary_key(value: str) -> tuple[str | None, str | None]:
     """(claim type, status) a tag names by key or label, case aside, spaces kept."""
-    lower = value.lower()
+    return _TAG_NAMES.get(value.lower(), (None, None))
+
+
+def _tag_names() -> dict[str, tuple[str | None, str | None]]:
+    """Each claim type and status by its key and its label, lowercased (the first
+    named wins, claim types before statuses): one look-up per tag."""
+    names: dict[str, tuple[str | None, str | None]] = {}
     for t in CLAIM_TYPES.values():
-        if lower in (t.key, t.label.lower()):
-            return t.key, None
+        names.setdefault(t.key, (t.key, None))
+        names.setdefault(t.label.lower(), (t.key, None))
     for s in STATUSES.values():
-        if lower in (s.key, s.label.lower()):
-            return None, s.key
-    return None, None
+        names.setdefault(s.key, (None, s.key))
+        names.setdefault(s.label.lower(), (None, s.key))
+    return names
+
+
+_TAG_NAMES = _tag_names()
 
 
 def _selectors(raw: Any) -> tuple[dict[str, str], tuple[int, int] | None]:
