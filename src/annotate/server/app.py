@@ -131,7 +131,7 @@ def create_app(
     if migrate:
         upgrade(db)
     waker = Waker(db)
-    routes = Resources(db, waker, page_size)
+    routes = Resources(db, page_size)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

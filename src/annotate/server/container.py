@@ -19,7 +19,18 @@ from .auth import Viewer
 from .db import Database, annotation_rows, events
 from .protocol import PAGE_SIZE, etag
 
-__all__ = ["Record", "count", "find", "page", "remove", "save", "since", "thread", "visible"]
+__all__ = [
+    "Record",
+    "count",
+    "find",
+    "page",
+    "remove",
+    "save",
+    "since",
+    "thread",
+    "visible",
+    "with_iri",
+]
 
 
 @dataclass(frozen=True)
@@ -108,16 +119,25 @@ def count(conn: Connection, v: Viewer, source: str | None) -> int:
 
 def page(
     conn: Connection, v: Viewer, source: str | None, index: int, size: int = PAGE_SIZE
-) -> list[Record]:
-    """Page ``index`` (``size`` each) of what ``v`` may see, oldest first."""
+) -> list[tuple[str, str]]:
+    """Page ``index`` (``size`` each) of what ``v`` may see, oldest first.
+
+    Each item is ``(local id, stored JSON text)``: a page is served without parsing
+    its annotations (see ``with_iri``).
+    """
     query = (
-        sa.select(*_COLUMNS)
+        sa.select(annotation_rows.c.id, annotation_rows.c.data)
         .where(_where(v, source))
         .order_by(annotation_rows.c.seq)
         .limit(size)
         .offset(index * size)
     )
-    return [_record(r) for r in conn.execute(query)]
+    return [(str(r[0]), str(r[1])) for r in conn.execute(query)]
+
+
+def with_iri(local: str, text: str, iri: str) -> str:
+    """Stored JSON text with its ``urn:uuid`` id replaced by the annotation's IRI."""
+    return text.replace(f'"id":"urn:uuid:{local}"', f'"id":{json.dumps(iri)}', 1)
 
 
 def find(conn: Connection, v: Viewer, ident: str) -> Record | None:
