@@ -105,6 +105,17 @@ def test_put_needs_if_match(klass: Klass) -> None:
     assert klass.client.get(iri, headers=klass.teacher).json()["body"][0]["value"] == "x"
 
 
+def test_put_keeps_its_id(klass: Klass) -> None:
+    made = klass.client.post(klass.container, json=note(), headers=klass.teacher)
+    other = klass.post(klass.teacher)
+    headers = {**klass.teacher, "If-Match": made.headers["etag"]}
+    moved = {**note("x"), "id": other["id"]}
+    r = klass.client.put(made.headers["location"], json=moved, headers=headers)
+    assert r.status_code == 400 and "id" in r.json()["title"]
+    same = {**note("x"), "id": made.headers["location"]}
+    assert klass.client.put(made.headers["location"], json=same, headers=headers).status_code == 200
+
+
 def test_delete_is_204_then_404(klass: Klass) -> None:
     made = klass.post(klass.teacher)
     assert klass.client.delete(made["id"], headers=klass.teacher).status_code == 204

@@ -111,8 +111,8 @@ class Resources:
 
     # -- annotations -------------------------------------------------------------------
 
-    def parse(self, raw: bytes, v: Viewer) -> Annotation:
-        data = read_json(raw)
+    def parse(self, data: Any, v: Viewer) -> Annotation:
+        """The request's annotation (parsed JSON), by the model's rules; ``Problem`` if not."""
         if not isinstance(data, dict):
             raise Problem(400, "Not an annotation", "the body must be a JSON object")
         try:
@@ -141,7 +141,7 @@ class Resources:
         return target.root_id or target.id, target.source
 
     def create(self, request: Request, class_id: str, v: Viewer, raw: bytes) -> Response:
-        ann = self.parse(raw, v)
+        ann = self.parse(read_json(raw), v)
         local = str(uuid.uuid4())
         base = self.container_iri(request, class_id)
         stamp = now()
@@ -208,9 +208,10 @@ class Resources:
         if if_match is None:
             raise Problem(428, "If-Match required", "send the ETag you last read")
         data = read_json(raw)
-        if isinstance(data, dict) and data.get("id") not in (None, base + local):
+        ident = data.get("id") if isinstance(data, dict) else None
+        if ident is not None and self.local_id(request, class_id, str(ident)) != local:
             raise Problem(400, "Wrong id", "the body's id must be this annotation's IRI")
-        ann = self.parse(raw, v)
+        ann = self.parse(data, v)
         with self.db.write() as conn:
             old = self.editable(conn, v, local, if_match, delete=False)
             target = old.data["target"]
