@@ -497,3 +497,22 @@ def test_files_read_by_worker_processes_merge_as_files_read_in_one(
     assert two == one
     assert [s.path for s in two.skipped] == [str(exports / "s07.json")]
     assert len(two.annotations) == 78 and len(two.files) == 39
+
+
+def test_the_class_file_is_json_dumps_of_the_collection_with_or_without_known_texts(
+    book: Article, tmp_path: Path
+) -> None:
+    said = 'She said "no" — </script>'
+    notes = [mark(book, "port", "Ana", note=said), mark(book, "rushed", "Bo")]
+    save(tmp_path / "in.json", collection(notes))
+    merged = classroom.merge([tmp_path / "in.json"], Path("."))
+    assert len(merged.texts) == 2
+    whole = collection(merged.annotations, label=classroom.CLASS_LABEL)
+    want = json.dumps(whole, ensure_ascii=False)
+    classroom.write_class(tmp_path / "known.json", merged.annotations, merged.texts)
+    classroom.write_class(tmp_path / "fresh.json", merged.annotations)
+    moved = [replace(merged.annotations[0], note="moved on"), merged.annotations[1]]
+    classroom.write_class(tmp_path / "changed.json", moved, merged.texts)
+    assert (tmp_path / "known.json").read_text(encoding="utf-8") == want + "\n"
+    assert (tmp_path / "fresh.json").read_text(encoding="utf-8") == want + "\n"
+    assert read_annotations(tmp_path / "changed.json") == moved

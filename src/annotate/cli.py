@@ -145,7 +145,7 @@ def _merge_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    write_class(output, result.annotations)
+    write_class(output, result.annotations, result.texts)
     c = result.counts
     print(
         f"merged {len(result.annotations)} annotation(s) from {len(result.files)} file(s) "

@@ -52,6 +52,9 @@ __all__ = [
 ]
 
 CLASS_LABEL = "Class annotations (annotate merge)"
+# An annotation's JSON in the class file, by id(): the annotation is kept beside its
+# text, so neither is freed and its id() reused while the mapping lives.
+Written = dict[int, tuple[Annotation, str]]
 _NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
 _FILES_PER_WORKER = 32  # fewer files per core are read faster than a worker starts
 
@@ -75,6 +78,8 @@ class Merged:
     counts: dict[str, int]
     unplaced: dict[str, int] = field(default_factory=dict)
     """Sources no chapter of the book answers to, with how many annotations name each."""
+    texts: Written = field(default_factory=dict, repr=False, compare=False)
+    """Each annotation read, as the class file writes it (for :func:`write_class`)."""
 
 
 class Placement(Chapters):
@@ -161,11 +166,23 @@ def keep_latest(annotations: Iterable[Annotation]) -> list[Annotation]:
     return list(kept.values())
 
 
-def _read(path: Path) -> list[Annotation] | Skipped:
+def _read(path: Path) -> tuple[list[Annotation], list[str]] | Skipped:
+    """A file's annotations and each one's JSON in the class file, or why it was skipped.
+
+    Written here, in the worker that read the file, a note that placement leaves as
+    it is is not described or serialised again by the merge itself.
+    """
     try:
-        return read_annotations(path)
+        annotations = read_annotations(path)
     except ExchangeError as err:
         return Skipped(str(path), f"{err.item}: {err.reason}" if err.item else err.reason)
+    return annotations, [_item_json(a) for a in annotations]
+
+
+def _item_json(annotation: Annotation) -> str:
+    item = annotation.to_w3c()
+    del item["@context"]  # the collection's @context covers it
+    return json.dumps(item, ensure_ascii=False)
 
 
 def _readers(files: int, workers: int | None) -> ProcessPoolExecutor | None:
@@ -199,10 +216,11 @@ def merge(
     """
     files, skipped = find_files(paths, exclude=output)
     read: list[Annotation] = []
+    texts: Written = {}
     merged: list[Path] = []
     with contextlib.ExitStack() as stack:
         pool = _readers(len(files), workers)
-        results: Iterable[list[Annotation] | Skipped] = map(_read, files)
+        results: Iterable[tuple[list[Annotation], list[str]] | Skipped] = map(_read, files)
         if pool is not None:
             stack.enter_context(pool)
             # In the order of ``files``; submitted at once, so the workers fork now.
@@ -214,7 +232,9 @@ def merge(
             if isinstance(result, Skipped):
                 skipped.append(result)
                 continue
-            read += result
+            annotations, jsons = result
+            read += annotations
+            texts.update((id(a), (a, j)) for a, j in zip(annotations, jsons, strict=True))
             merged.append(path)
     unique = keep_latest(read)
     where = Placement(root)
@@ -222,7 +242,7 @@ def merge(
     placed.sort(key=lambda a: (a.source, a.start, a.end, a.creator, a.id))
     missing = {source for source, article in where.articles.items() if article is None}
     unplaced = Counter(a.source for a in placed if a.source in missing)
-    return Merged(placed, merged, skipped, len(read) - len(unique), counts, dict(unplaced))
+    return Merged(placed, merged, skipped, len(read) - len(unique), counts, dict(unplaced), texts)
 
 
 def write_atomic(path: str | Path, text: str) -> None:
@@ -253,8 +273,23 @@ def write_atomic(path: str | Path, text: str) -> None:
         raise
 
 
-def write_class(path: str | Path, annotations: list[Annotation]) -> None:
-    """Save ``annotations`` as the class file: one W3C AnnotationCollection, atomically."""
-    data = collection(annotations, label=CLASS_LABEL)
+def write_class(
+    path: str | Path, annotations: list[Annotation], texts: Written | None = None
+) -> None:
+    """Save ``annotations`` as the class file: one W3C AnnotationCollection, atomically.
+
+    ``texts`` (``Merged.texts``) holds annotations already written as JSON: those
+    that are still the very same objects are not serialised again. The file is
+    ``json.dumps`` of :func:`annotate.exchange.collection` either way, byte for byte.
+    """
+    texts = texts or {}
+    items = []
+    for a in annotations:
+        known = texts.get(id(a))
+        items.append(known[1] if known is not None and known[0] is a else _item_json(a))
+    head = collection([], label=CLASS_LABEL)
+    head["total"] = len(annotations)
     # Compact JSON: a class file is for programs; the C encoder only runs without indent.
-    write_atomic(path, json.dumps(data, ensure_ascii=False) + "\n")
+    # The items go where json.dumps would put them, separated as it separates them.
+    text = json.dumps(head, ensure_ascii=False)
+    write_atomic(path, text.replace('"items": []', f'"items": [{", ".join(items)}]', 1) + "\n")
