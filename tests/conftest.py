@@ -170,3 +170,33 @@ _JUPYTER_BUNDLES = ("/static/notebook/", "/static/lab/", "/lab/extensions/")
 def _from_jupyter(error: str) -> bool:
     frames = [line for line in error.splitlines() if line.strip().startswith("at ")]
     return bool(frames) and any(b in frames[0] for b in _JUPYTER_BUNDLES)
+
+
+# ---- Accessibility: axe-core, installed from npm by tests/setup-browser.sh.
+
+AXE = ROOT / "tests" / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def axe() -> Path:
+    """axe-core's browser script (CI: required)."""
+    if not AXE.exists():
+        missing("axe-core", "run `bash tests/setup-browser.sh` (npm installs it into tests/.axe)")
+    return AXE
+
+
+def audit(page: Any, axe: Path, include: str | None = None) -> list[str]:
+    """The WCAG 2.2 A/AA violations axe finds in ``page`` (or in ``include``), one line each."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe))
+    result = page.evaluate(
+        """([tags, include]) => axe.run(include ? document.querySelector(include) : document,
+             {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})""",
+        [WCAG_TAGS, include],
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {node['target']} {node['failureSummary']}".replace("\n", " ")
+        for v in result["violations"]
+        for node in v["nodes"]
+    ]

@@ -3,6 +3,20 @@
 # Install it when missing and we may (root with apt); otherwise the browser
 # tests skip and say how to enable them.
 set -u
+here="$(cd "$(dirname "$0")" && pwd)"
+# axe-core for the accessibility tests (tests/test_a11y.py), from npm into tests/.axe.
+if [ ! -f "$here/.axe/node_modules/axe-core/axe.min.js" ]; then
+  if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's npm for axe-core..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+  fi
+  if command -v npm >/dev/null 2>&1; then
+    npm install --prefix "$here/.axe" --no-audit --no-fund --silent axe-core@4 \
+      || echo "Could not install axe-core: the accessibility tests will be skipped (failed in CI)."
+  else
+    echo "npm is missing: the accessibility tests need axe-core (apt-get install npm)."
+  fi
+fi
 if command -v chromium >/dev/null 2>&1; then
   exit 0
 fi

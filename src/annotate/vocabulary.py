@@ -31,7 +31,10 @@ __all__ = [
 class ClaimType:
     """One kind of claim a reader can mark.
 
-    ``colour`` is a colour-blind-safe hue (Okabe-Ito palette); ``underline`` and
+    ``colour`` is a colour-blind-safe hue (Okabe-Ito's, darkened where needed, and a
+    violet for predictions): each has at least 3:1 contrast against a white and a
+    dark page, and white label text on it at least 4.5:1 (WCAG 2.2 AA; a test holds
+    this). ``underline`` and
     ``symbol`` are the non-colour cues, so the type is readable in greyscale and
     by a reader who cannot tell the hues apart. ``underline`` is a CSS
     ``text-decoration-style`` value, or ``overline`` for a line above and below.
@@ -70,7 +73,7 @@ CLAIM_TYPES: dict[str, ClaimType] = {
             "quotation",
             "Quotation",
             "Somebody's exact words, reproduced inside quotation marks.",
-            "#009E73",
+            "#00785A",
             "double",
             "Q",
         ),
@@ -78,7 +81,7 @@ CLAIM_TYPES: dict[str, ClaimType] = {
             "attribution",
             "Attribution",
             "Words that say who said, thinks or feels something, named or not.",
-            "#CC79A7",
+            "#A6447F",
             "dotted",
             "A",
         ),
@@ -86,7 +89,7 @@ CLAIM_TYPES: dict[str, ClaimType] = {
             "framing",
             "Framing",
             "Word choice or emphasis that steers how the reader sees the facts.",
-            "#E69F00",
+            "#8A6100",
             "dashed",
             "Fr",
         ),
@@ -94,7 +97,7 @@ CLAIM_TYPES: dict[str, ClaimType] = {
             "opinion",
             "Opinion",
             "A judgement or belief that evidence alone cannot settle.",
-            "#D55E00",
+            "#C04A00",
             "wavy",
             "Op",
         ),
@@ -102,7 +105,7 @@ CLAIM_TYPES: dict[str, ClaimType] = {
             "prediction",
             "Prediction",
             "A statement about what will or may happen.",
-            "#56B4E9",
+            "#7A5AB5",
             "overline",
             "Pr",
         ),

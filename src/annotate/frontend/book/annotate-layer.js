@@ -128,14 +128,26 @@
   const blocks = articleBlocks(main);
   if (!blocks.length) return;
 
-  const status = el("div", { class: "annotate-layer-status", role: "status", "aria-live": "polite" });
+  // What the layer says (saved, exported, imported) is shown here and announced
+  // through the highlighter's live region, which is on the page even while the
+  // panel is closed (a live region inside a hidden drawer says nothing).
+  const status = el("div", { class: "annotate-layer-status" });
   // What is kept but not shown: unreadable stored items, notes for pages the book lacks.
   const keptNotice = el("div", { class: "annotate-layer-kept", role: "status", hidden: "" });
   const alertBox = el("div", { class: "annotate-layer-alert", role: "alert" });
+  /** @type {((message: string) => void) | null} */
+  let announce = null;
   /** @param {string} message */
-  function alertReader(message) { alertBox.textContent = message; }
+  function alertReader(message) {
+    alertBox.textContent = message;
+    if (drawer.hidden && announce) announce(message);
+  }
   /** @param {string} message */
-  function tell(message) { alertBox.textContent = ""; status.textContent = message; }
+  function tell(message) {
+    alertBox.textContent = "";
+    status.textContent = message;
+    if (message && announce) announce(message);
+  }
 
   // The panel: a drawer opened by a button that stays in the corner.
   const drawer = el("aside", { class: "annotate-layer", id: "annotate-layer-panel", "aria-label": "Your highlights and notes", hidden: "" });
@@ -223,6 +235,7 @@
         : r)), "Note re-attached.");
     },
   });
+  announce = ui.announce;
   const text = ui.text();
   /** @type {Record[]} */
   let records = [];
@@ -252,7 +265,7 @@
   function show() {
     ui.setHighlights(records.map((r) => ({
       id: r.id, start: r.start, end: r.end, exact: r.exact, claimType: r.claimType,
-      status: r.status, note: r.note, creator: r.creator, orphan: r.orphan,
+      status: r.status, note: r.note, creator: r.creator, created: r.created, modified: r.modified, orphan: r.orphan,
     })));
     const n = records.length;
     count.textContent = n || damaged.length ? ` ${n}${damaged.length ? "!" : ""}` : "";

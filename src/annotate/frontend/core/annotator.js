@@ -23,7 +23,7 @@ var AnnotateUI = (function () {
    * @typedef {{claimTypes: ClaimType[], statuses: Status[], noteLimit?: number}} Vocabulary
    * @typedef {{id: string, start: number, end: number, exact: string,
    *   claimType: string | null, status: string | null, note: string,
-   *   creator?: string, orphan?: boolean}} Highlight
+   *   creator?: string, created?: string, modified?: string, orphan?: boolean}} Highlight
    * @typedef {{start: number, end: number, exact: string, claimType: string | null,
    *   status: string | null, note: string}} Draft
    */
@@ -193,6 +193,25 @@ var AnnotateUI = (function () {
     return node;
   }
 
+  /**
+   * A time as readers read it ("12 Mar 2026, 10:04"), or the text as given when it
+   * is not a time.
+   * @param {string | undefined} stamp
+   */
+  function when(stamp) {
+    if (!stamp) return "";
+    const date = new Date(stamp);
+    if (Number.isNaN(date.getTime())) return stamp;
+    return date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+  }
+
+  /** Who wrote a highlight and when, in words ("by Ana, 12 Mar 2026, 10:04"). @param {Highlight} h */
+  function byline(h) {
+    const time = when(h.modified || h.created);
+    if (!h.creator && !time) return "";
+    return [h.creator ? `by ${h.creator}` : "", time].filter(Boolean).join(", ");
+  }
+
   // Words after which a full stop does not end a sentence.
   const ABBREVIATIONS = /(?:^|[\s(“".])(?:[A-Z]|Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|St|Jr|Sr|No|vs|etc|e\.g|i\.e)\.$/;
 
@@ -255,7 +274,9 @@ var AnnotateUI = (function () {
     root.classList.add("annotate-root");
 
     // -- The palette.
-    const palette = el("div", { class: "annotate-palette", role: "dialog", "aria-label": "Highlight a claim", hidden: "" });
+    const palette = el("div", {
+      class: "annotate-palette", role: "dialog", "aria-modal": "true", "aria-label": "Highlight a claim", hidden: "",
+    });
     const quote = el("p", { class: "annotate-palette-quote" });
     const typeGroup = el("div", { class: "annotate-types", role: "group", "aria-label": "Claim type" });
     /** @type {Record<string, HTMLButtonElement>} */
@@ -385,9 +406,31 @@ var AnnotateUI = (function () {
       closePalette();
       if (id) remove(id);
     });
+    // A dialog: Escape closes it, and Tab cycles inside it while it is open.
     palette.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") { event.preventDefault(); closePalette(); }
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        closePalette();
+      } else if (event.key === "Tab") {
+        const stops = /** @type {HTMLElement[]} */ (Array.from(palette.querySelectorAll("button, select, textarea"))
+          .filter((x) => !(/** @type {HTMLElement} */ (x)).hidden));
+        const first = stops[0], last = stops[stops.length - 1];
+        if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
+        else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
+      }
     });
+    // Focus that leaves the open palette otherwise (a click elsewhere, a host's
+    // shortcut) is brought back: the palette stays modal until closed.
+    /** @param {FocusEvent} event */
+    const keepFocus = (event) => {
+      const target = /** @type {Node | null} */ (event.target);
+      if (!palette.hidden && target && !palette.contains(target)) {
+        const into = /** @type {HTMLElement | null} */ (palette.querySelector("button[aria-pressed='true'], textarea"));
+        (into || typeButtons[vocabulary.claimTypes[0].key]).focus();
+      }
+    };
+    document.addEventListener("focusin", keepFocus);
 
     /** @param {string} id */
     function remove(id) {
@@ -425,8 +468,23 @@ var AnnotateUI = (function () {
     });
 
     // -- Keyboard: sentence by sentence.
-    const live = el("div", { class: "annotate-sr-only", "aria-live": "polite" });
+    // One polite live region says what the keyboard cursor is on and what changed
+    // (a highlight saved, an import's result): always on the page, never hidden.
+    const live = el("div", { class: "annotate-sr-only", role: "status", "aria-live": "polite" });
     root.appendChild(live);
+    /** @param {string} message */
+    function announce(message) {
+      // Cleared first, so the same words said twice are announced twice.
+      live.textContent = "";
+      setTimeout(() => { live.textContent = message; }, 50);
+    }
+    // Each highlight's note, for screen readers: its <mark> points here with
+    // aria-details; the note (role="comment") says who wrote it and when.
+    const notes = el("div", { class: "annotate-notes annotate-sr-only" });
+    root.appendChild(notes);
+    const notePrefix = `${noteId}-for-`;
+    /** @type {Map<string, string>} */
+    let noteIds = new Map();
     let sentenceList = sentences(index.text);
     let cursor = -1;
     let span = { start: 0, end: 0 };
@@ -548,13 +606,15 @@ var AnnotateUI = (function () {
       const li = el("li", { class: "annotate-item" });
       const t = h.claimType ? types[h.claimType] : null;
       const open = el("button", { type: "button", class: "annotate-item-open" });
+      // Named by all it shows (WCAG 2.5.3), after what it does.
+      if (!h.orphan) open.appendChild(el("span", { class: "annotate-sr-only" }, "Edit highlight: "));
       if (t) open.appendChild(el("span", { class: `annotate-badge annotate-type--${t.key}` }, `${t.symbol} ${t.label}`));
       const st = h.status ? statuses[h.status] : null;
       if (st) open.appendChild(el("span", { class: `annotate-status annotate-status--${st.key}` }, ` ${st.symbol} ${st.label}`));
       open.appendChild(el("span", { class: "annotate-item-quote" }, `“${h.exact}”`));
       if (h.note) open.appendChild(el("span", { class: "annotate-item-note" }, h.note));
-      if (h.creator) open.appendChild(el("span", { class: "annotate-item-creator" }, h.creator));
-      open.setAttribute("aria-label", `Edit highlight: ${t ? t.label + ", " : ""}${h.exact.slice(0, 80)}`);
+      const by = byline(h);
+      if (by) open.appendChild(el("span", { class: "annotate-item-creator" }, by));
       li.appendChild(open);
       if (h.orphan) {
         open.addEventListener("click", () => { /* orphans have no place to open */ });
@@ -632,20 +692,36 @@ var AnnotateUI = (function () {
       index = indexText(blocks, options.skip);
       paint(index, highlights, classOf);
       index = indexText(blocks, options.skip);
+      writeNotes();
+      // A highlight stays a <mark> (ARIA 1.3: its words are read as they are, "highlighted")
+      // with its notes as details; it is not made a button, whose name would replace the
+      // words and which would make whole paragraphs of small click targets. It takes focus,
+      // and Enter opens it; the panel lists each one as a button too.
       root.querySelectorAll("mark[data-annotate-ids]").forEach((m) => {
         m.setAttribute("tabindex", "0");
-        m.setAttribute("role", "button");
+        m.setAttribute("aria-keyshortcuts", "Enter");
         const ids = (m.getAttribute("data-annotate-ids") || "").split(" ");
-        // Name each type once; a passage under many highlights says how many.
-        const labels = [...new Set(ids.map((id) => {
-          const h = byId.get(id);
-          return h && h.claimType ? types[h.claimType].label : "Highlight";
-        }))];
-        const what = ids.length > 1 ? `${ids.length} highlights (${labels.join(", ")})` : labels[0];
-        m.setAttribute("aria-label", `${what}: ${m.textContent}`);
+        m.setAttribute("aria-details", ids.map((id) => noteIds.get(id)).filter(Boolean).join(" "));
       });
       if (lastDeleted && highlights.some((h) => lastDeleted && h.id === lastDeleted.id)) lastDeleted = null;
       renderPanel();
+    }
+
+    /** The notes the marks point at (aria-details), one role="comment" per highlight. */
+    function writeNotes() {
+      noteIds = new Map();
+      const placed = highlights.filter((h) => !h.orphan);
+      notes.replaceChildren(...placed.map((h, i) => {
+        const id = `${notePrefix}${i}`;
+        noteIds.set(h.id, id);
+        const t = h.claimType ? types[h.claimType] : null;
+        const st = h.status ? statuses[h.status] : null;
+        const what = [t ? t.label : "Highlight", st ? st.label : ""].filter(Boolean).join(", ");
+        const by = byline(h);
+        const comment = el("div", { role: "comment", id });
+        comment.textContent = `${what}${by ? `, ${by}` : ""}. ${h.note ? `Note: ${h.note}` : "No note."}`;
+        return comment;
+      }));
     }
 
     root.addEventListener("keydown", (event) => {
@@ -663,6 +739,8 @@ var AnnotateUI = (function () {
         index = indexText(blocks, options.skip);
         sentenceList = sentences(index.text);
       },
+      /** Say `message` in the polite live region (screen readers read it out). */
+      announce,
       /** The article text the offsets count in. */
       text: () => index.text,
       /** Open the palette over a span (tests and hosts use it). */
@@ -670,8 +748,10 @@ var AnnotateUI = (function () {
       destroy() {
         unpaint(root);
         palette.remove();
+        document.removeEventListener("focusin", keepFocus);
         panel.replaceChildren();
         live.remove();
+        notes.remove();
         root.classList.remove("annotate-root", "annotate-keyboard-mode", "annotate-hide-editor");
       },
     };
