@@ -472,10 +472,14 @@ def _agreement(
                 key=lambda i: (-len(notes[i]["note"]), i),
             )
             chosen: list[int] = []
+            heard: set[int] = set()
             for i in said:
-                if all(notes[j]["student"] != notes[i]["student"] for j in chosen):
+                if notes[i]["student"] not in heard:
+                    heard.add(notes[i]["student"])
                     chosen.append(i)
-            sides.append(SideView(label=label, students=count, notes=chosen[:_NOTES_PER_SIDE]))
+                    if len(chosen) == _NOTES_PER_SIDE:
+                        break
+            sides.append(SideView(label=label, students=count, notes=chosen))
         contested.append(
             ContestedView(
                 start=f.start,
