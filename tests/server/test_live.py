@@ -257,10 +257,9 @@ def test_postgres_outage_is_503_then_recovers(postgres: Cluster) -> None:
 
 
 def test_serve_uses_the_default_sqlite_file(tmp_path: Path) -> None:
-    home = tmp_path / "home"
     port = free_port()
     annotate = Path(sys.executable).with_name("annotate")
-    env = {**os.environ, "HOME": str(home)}
+    env = {**os.environ, "ANNOTATE_HOME": str(tmp_path / "home")}
     env.pop("ANNOTATE_SERVER_DB", None)
     process = subprocess.Popen(
         [str(annotate), "serve", "--port", str(port)],
@@ -276,7 +275,7 @@ def test_serve_uses_the_default_sqlite_file(tmp_path: Path) -> None:
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
-        assert (home / ".annotate" / "server.db").exists()
+        assert (tmp_path / "home" / "server.db").exists()
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=15)

@@ -7,15 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from .conftest import SHARED, Klass, note
+from .conftest import Klass, note
 
 
-def test_served_annotations_pass_the_w3c_checker(klass: Klass, tmp_path: Path) -> None:
-    checker = SHARED / "tools" / "w3c_check.py"
-    if not checker.exists():
-        pytest.skip("../shared/tools/w3c_check.py is not beside this checkout")
+def test_served_annotations_pass_the_w3c_checker(
+    klass: Klass, tmp_path: Path, w3c_checker: Path
+) -> None:
+    checker = w3c_checker
     ana = klass.join("Ana")
     root = klass.post(ana, text="emoji 🇯🇵, 東京 and <script>")
     klass.post(ana, audience="private")

@@ -15,8 +15,6 @@ import os
 import sys
 from typing import Any
 
-from .db import DEFAULT_URL
-
 __all__ = ["register"]
 
 
@@ -24,18 +22,18 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         metavar="URL",
-        help=f"a SQLite file or sqlite:/// URL, or postgresql://user@host/db "
-        f"(default: $ANNOTATE_SERVER_DB or {DEFAULT_URL})",
+        help="a SQLite file or sqlite:/// URL, or postgresql://user@host/db "
+        "(default: $ANNOTATE_SERVER_DB, else server.db in $ANNOTATE_HOME or ~/.annotate)",
     )
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .db import Database
+    from .db import Database, engine_url
     from .migrate import upgrade
 
-    url = args.db or os.environ.get("ANNOTATE_SERVER_DB") or DEFAULT_URL
+    url = engine_url(args.db)
     db = Database.open(url)
     upgrade(db)  # once, here: the workers start on an up-to-date schema
     db.dispose()

@@ -21,8 +21,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from ..config import home
+
 __all__ = [
-    "DEFAULT_URL",
     "Database",
     "annotation_rows",
     "classes",
@@ -33,7 +34,6 @@ __all__ = [
     "metadata",
 ]
 
-DEFAULT_URL = "~/.annotate/server.db"
 # Seconds to wait for PostgreSQL to accept a connection: past this a request gets 503.
 CONNECT_TIMEOUT = 3
 # Seconds a request waits for a pooled connection before it gets 503.
@@ -119,7 +119,7 @@ def engine_url(url: str | None) -> str:
     >>> engine_url("/tmp/x.db")
     'sqlite:////tmp/x.db'
     """
-    url = url or os.environ.get("ANNOTATE_SERVER_DB") or DEFAULT_URL
+    url = url or os.environ.get("ANNOTATE_SERVER_DB") or str(home() / "server.db")
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
