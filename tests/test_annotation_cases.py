@@ -24,7 +24,7 @@ CASES: list[dict[str, Any]] = json.loads(
 )
 MODEL_JS = ROOT / "src" / "annotate" / "frontend" / "core" / "model.js"
 # Python's attribute for each field name the fixture (and the browser's record) uses.
-FIELDS = {"claimType": "claim_type"}
+FIELDS = {"claimType": "claim_type", "replyTo": "reply_to"}
 FIELD_NAMES = (
     "id",
     "start",
@@ -35,6 +35,9 @@ FIELD_NAMES = (
     "status",
     "note",
     "creator",
+    "audience",
+    "replyTo",
+    "canonical",
 )
 
 

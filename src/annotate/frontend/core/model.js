@@ -15,6 +15,8 @@ var AnnotateModel = (function () {
   const MAX_BYTES = 256 * 1024 * 1024;
   // What kind of fault an AnnotationError names: model.ERROR_CODES in Python.
   const ERROR_CODES = ["shape", "missing", "id", "offset", "time", "limit"];
+  // Who may read an annotation (schema:audienceType): model.AUDIENCES in Python.
+  const AUDIENCES = ["private", "class", "teacher"];
 
   /** An annotation that does not follow the model; `code` is one of ERROR_CODES. */
   class AnnotationError extends Error {
@@ -69,7 +71,12 @@ var AnnotateModel = (function () {
    * @typedef {{id: string, source: string, exact: string, prefix: string, suffix: string,
    *   start: number, end: number, creator: string, created: string, modified: string,
    *   claimType: string | null, status: string | null, note: string, tags: string[],
-   *   motivation: string, orphan: boolean, positioned: boolean}} Record
+   *   motivation: string, orphan: boolean, positioned: boolean,
+   *   audience?: string | null, replyTo?: string | null, canonical?: string | null}} Record
+   *
+   * For a class server (model.Annotation): `audience` is one of AUDIENCES (null: not
+   * said); `replyTo` is the IRI a reply answers (its W3C target: `source` is that IRI,
+   * `exact` is empty); `canonical` is the IRI the annotation keeps wherever it is copied.
    */
 
   /** UTC now, as the Python side writes it: 2025-03-30T12:00:00.123Z. */
@@ -91,6 +98,7 @@ var AnnotateModel = (function () {
 
   /** @param {Record} r */
   function motivationOf(r) {
+    if (r.replyTo) return "replying";
     if (r.note) return "commenting";
     if (r.status && r.status !== "needs-checking") return "assessing";
     if (r.claimType || r.tags.length) return "tagging";
@@ -122,7 +130,7 @@ var AnnotateModel = (function () {
       created: r.created,
       modified: r.modified,
       creator: { type: "Person", name: r.creator },
-      target: {
+      target: r.replyTo || {
         source: r.source,
         selector: [
           { type: "TextQuoteSelector", exact: r.exact, prefix: r.prefix, suffix: r.suffix },
@@ -132,6 +140,8 @@ var AnnotateModel = (function () {
       },
     };
     if (body.length) data.body = body;
+    if (r.audience) data.audience = { type: "schema:Audience", "schema:audienceType": r.audience };
+    if (r.canonical) data.canonical = r.canonical;
     return data;
   }
 
@@ -189,6 +199,12 @@ var AnnotateModel = (function () {
     if (!isIri(id)) throw new AnnotationError(`id ${JSON.stringify(id)} is not an IRI (e.g. urn:uuid:…)`, "id");
     let target = own(data, "target");
     if (Array.isArray(target) && target.length === 1) target = target[0];
+    if (typeof target === "string" && target) {
+      // A reply: its target is another annotation's IRI. Every other property is read
+      // by the one set of rules, on a stand-in text target (model._reply).
+      const stand = fromW3C({ ...data, target: { source: target, selector: { type: "TextQuoteSelector", exact: target } } }, vocabulary);
+      return { ...stand, exact: "", start: 0, end: 0, orphan: false, replyTo: target };
+    }
     if (!isObject(target)) throw new AnnotationError("target must be an object with source and selector", "shape");
     const source = text(target, "source");
     /** @type {{exact: string, prefix: string, suffix: string} | null} */
@@ -257,7 +273,26 @@ var AnnotateModel = (function () {
       creator: name || "unknown", created, modified, claimType, status, note, tags,
       motivation: typeof motivation === "string" ? motivation : "",
       orphan: position === null, positioned: position !== null,
+      audience: audienceOf(own(data, "audience")), replyTo: null, canonical: canonicalOf(own(data, "canonical")),
     };
+  }
+
+  /** The audience type a note names (model._audience): null when it names none of ours. @param {any} raw */
+  function audienceOf(raw) {
+    if (Array.isArray(raw) && raw.length === 1) raw = raw[0];
+    if (!isObject(raw)) return null;
+    let kind = own(raw, "schema:audienceType");
+    if (kind === undefined) kind = own(raw, "audienceType");
+    if (kind === undefined || kind === null) return null;
+    if (!AUDIENCES.includes(kind)) throw new AnnotationError(`unknown audience type ${JSON.stringify(kind)}; known: ${AUDIENCES.join(", ")}`, "shape");
+    return kind;
+  }
+
+  /** @param {any} value */
+  function canonicalOf(value) {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== "string" || !value) throw new AnnotationError("canonical must be an IRI", "shape");
+    return value;
   }
 
   /** A Hypothesis row, as W3C JSON (exchange._from_hypothesis). @param {any} row */
@@ -368,7 +403,7 @@ var AnnotateModel = (function () {
   }
 
   return {
-    CONTEXT, ERROR_CODES, AnnotationError, now, newId, isIri, instant, compareTimes,
+    CONTEXT, ERROR_CODES, AUDIENCES, AnnotationError, now, newId, isIri, instant, compareTimes,
     toW3C, fromW3C, parseDocument, collection,
   };
 })();
