@@ -23,9 +23,14 @@ var AnnotateUI = (function () {
    * @typedef {{claimTypes: ClaimType[], statuses: Status[], noteLimit?: number}} Vocabulary
    * @typedef {{id: string, start: number, end: number, exact: string,
    *   claimType: string | null, status: string | null, note: string,
-   *   creator?: string, created?: string, modified?: string, orphan?: boolean}} Highlight
+   *   creator?: string, created?: string, modified?: string, orphan?: boolean,
+   *   audience?: string | null}} Highlight
    * @typedef {{start: number, end: number, exact: string, claimType: string | null,
-   *   status: string | null, note: string}} Draft
+   *   status: string | null, note: string, audience?: string | null}} Draft
+   * A host's own field in the palette (e.g. a class note's visibility, class.js): shown
+   * before the buttons, reset when the palette opens, its value() merged into the draft.
+   * @typedef {{element: HTMLElement, reset: (h: Highlight | null) => void,
+   *   value: () => {audience?: string | null}}} PaletteField
    */
 
   // ---- Code points <-> UTF-16: positions are code points (W3C), the DOM counts units.
@@ -257,7 +262,11 @@ var AnnotateUI = (function () {
    *   onDelete: (id: string) => void, onRestore: (h: Highlight) => void,
    *   onReattach?: (id: string, start: number, end: number) => void,
    *   extraPanel?: (panel: HTMLElement) => void, paletteHost?: HTMLElement,
+   *   paletteField?: PaletteField, decorateItem?: (li: HTMLElement, h: Highlight) => void,
+   *   onOpenOther?: (id: string) => void,
    * }} options
+   * Classmates' highlights (setHighlights' second list) are painted and described, never
+   * listed or edited here: opening one calls onOpenOther; decorateItem adds to a listed one.
    */
   function createAnnotator(options) {
     const { root, blocks, panel, vocabulary } = options;
@@ -268,6 +277,8 @@ var AnnotateUI = (function () {
     let highlights = [];
     /** @type {Map<string, Highlight>} */
     let byId = new Map();
+    /** Ids of the highlights painted for others (classmates'), not the reader's. @type {Set<string>} */
+    let otherIds = new Set();
     let index = indexText(blocks, options.skip);
     /** @type {Highlight | null} */
     let lastDeleted = null;
@@ -308,7 +319,8 @@ var AnnotateUI = (function () {
     const del = el("button", { type: "button", class: "annotate-delete", hidden: "" }, "Delete");
     const actions = el("div", { class: "annotate-actions" });
     actions.append(save, cancel, del);
-    palette.append(quote, typeGroup, statusLabel, statusSelect, noteLabel, note, noteError, actions);
+    palette.append(quote, typeGroup, statusLabel, statusSelect, noteLabel, note, noteError,
+      ...(options.paletteField ? [options.paletteField.element] : []), actions);
     // In Jupyter the palette lives inside the widget, where the notebook's
     // keyboard shortcuts are switched off; in the book it floats on the page.
     const paletteHost = options.paletteHost || document.body;
@@ -337,6 +349,7 @@ var AnnotateUI = (function () {
       statusSelect.value = (existing && existing.status) || vocabulary.statuses[0].key;
       note.value = existing ? existing.note : "";
       showNoteError("");
+      if (options.paletteField) options.paletteField.reset(existing);
       del.hidden = !existing;
       palette.hidden = false;
       const r = rect || root.getBoundingClientRect();
@@ -353,10 +366,15 @@ var AnnotateUI = (function () {
       (existing ? note : typeButtons[vocabulary.claimTypes[0].key]).focus();
     }
 
+    /** The highlight whose mark had focus: a repaint replaces the marks, so focus goes to its new one. @type {string | null} */
+    let refocus = null;
     function closePalette() {
       palette.hidden = true;
       editing = null;
-      if (returnFocus instanceof HTMLElement && document.contains(returnFocus)) returnFocus.focus();
+      const back = returnFocus instanceof HTMLElement && document.contains(returnFocus) ? returnFocus : root;
+      const ids = back.getAttribute("data-annotate-ids");
+      refocus = ids ? ids.split(" ")[ids.split(" ").length - 1] : null;
+      back.focus();
     }
 
     /** Why `text` cannot be saved as a note ("" if it can). @param {string} text */
@@ -395,6 +413,7 @@ var AnnotateUI = (function () {
         start: editing.start, end: editing.end,
         exact: [...index.text.slice(index.table[editing.start], index.table[editing.end])].join(""),
         claimType: chosenType, status: statusSelect.value || null, note: note.value,
+        ...(options.paletteField ? options.paletteField.value() : {}),
       };
       const id = editing.id;
       closePalette();
@@ -457,8 +476,10 @@ var AnnotateUI = (function () {
     /** @param {Element} mark */
     function openMark(mark) {
       const ids = (mark.getAttribute("data-annotate-ids") || "").split(" ");
-      const h = highlights.find((x) => x.id === ids[ids.length - 1]);
+      const mine = ids.filter((id) => !otherIds.has(id));
+      const h = highlights.find((x) => x.id === mine[mine.length - 1]);
       if (h) openPalette(h.start, h.end, h, mark.getBoundingClientRect());
+      else if (ids.length && options.onOpenOther) options.onOpenOther(ids[ids.length - 1]);
     }
     root.addEventListener("click", (event) => {
       const target = /** @type {Element} */ (event.target);
@@ -637,6 +658,7 @@ var AnnotateUI = (function () {
           openPalette(h.start, h.end, h, mark ? mark.getBoundingClientRect() : null);
         });
       }
+      if (options.decorateItem) options.decorateItem(li, h);
       return li;
     }
 
@@ -679,18 +701,26 @@ var AnnotateUI = (function () {
 
     /** @param {string[]} ids */
     function classOf(ids) {
-      const top = byId.get(ids[ids.length - 1]);
+      const mine = ids.filter((id) => !otherIds.has(id));
+      if (!mine.length) return "annotate-hl annotate-hl-others";
+      const top = byId.get(mine[mine.length - 1]);
       const kind = top && top.claimType ? top.claimType : "none";
-      return `annotate-hl annotate-type--${kind}${ids.length > 1 ? " annotate-hl-overlap" : ""}`;
+      return `annotate-hl annotate-type--${kind}${mine.length > 1 ? " annotate-hl-overlap" : ""}`
+        + `${mine.length < ids.length ? " annotate-hl-with-others" : ""}`;
     }
 
-    /** Paint `list` (replacing what was painted) and list it in the panel. @param {Highlight[]} next */
-    function setHighlights(next) {
+    /**
+     * Paint `next` and `others` (replacing what was painted); list `next` in the panel.
+     * @param {Highlight[]} next @param {Highlight[]} [others] classmates' highlights
+     */
+    function setHighlights(next, others) {
       highlights = next.slice();
-      byId = new Map(highlights.map((h) => [h.id, h]));
+      const shown = others || [];
+      otherIds = new Set(shown.map((h) => h.id));
+      byId = new Map([...shown, ...highlights].map((h) => [h.id, h]));
       unpaint(root);
       index = indexText(blocks, options.skip);
-      paint(index, highlights, classOf);
+      paint(index, [...highlights, ...shown], classOf);
       index = indexText(blocks, options.skip);
       writeNotes();
       // A highlight stays a <mark> (ARIA 1.3: its words are read as they are, "highlighted")
@@ -705,12 +735,18 @@ var AnnotateUI = (function () {
       });
       if (lastDeleted && highlights.some((h) => lastDeleted && h.id === lastDeleted.id)) lastDeleted = null;
       renderPanel();
+      // Focus on a mark that the repaint removed would fall to the page's start.
+      if (refocus && (!document.activeElement || document.activeElement === document.body)) {
+        const mark = root.querySelector(`mark[data-annotate-ids~="${CSS.escape(refocus)}"]`);
+        (/** @type {HTMLElement} */ (mark || root)).focus();
+      }
+      refocus = null;
     }
 
     /** The notes the marks point at (aria-details), one role="comment" per highlight. */
     function writeNotes() {
       noteIds = new Map();
-      const placed = highlights.filter((h) => !h.orphan);
+      const placed = [...byId.values()].filter((h) => !h.orphan);
       notes.replaceChildren(...placed.map((h, i) => {
         const id = `${notePrefix}${i}`;
         noteIds.set(h.id, id);
