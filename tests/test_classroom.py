@@ -516,3 +516,24 @@ def test_the_class_file_is_json_dumps_of_the_collection_with_or_without_known_te
     assert (tmp_path / "known.json").read_text(encoding="utf-8") == want + "\n"
     assert (tmp_path / "fresh.json").read_text(encoding="utf-8") == want + "\n"
     assert read_annotations(tmp_path / "changed.json") == moved
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b'[{"id": "caf\xe9"}]', "is not UTF-8 text (byte 12)"),
+        ("\u3000\n".encode(), "is empty"),
+        (
+            b"\xef\xbb\xbf[]",
+            "is not JSON (Unexpected UTF-8 BOM (decode using utf-8-sig) at line 1)",
+        ),
+        (b"[1, 2", "is not JSON (Expecting ',' delimiter at line 1)"),
+    ],
+)
+def test_a_file_read_as_bytes_is_refused_as_text_was(
+    tmp_path: Path, data: bytes, reason: str
+) -> None:
+    (tmp_path / "f.json").write_bytes(data)
+    with pytest.raises(ExchangeError) as caught:
+        read_annotations(tmp_path / "f.json")
+    assert caught.value.reason == reason

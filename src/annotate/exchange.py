@@ -101,24 +101,32 @@ def read_annotations(path: str | Path) -> list[Annotation]:
     if size == 0:
         raise ExchangeError(path, "is empty")
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ExchangeError(path, f"is not UTF-8 text (byte {err.start})") from err
+        # Bytes, not text: orjson checks the UTF-8 as it parses, and a class file
+        # decoded to str would take twice its size again (and its UTF-8 kept beside).
+        data = path.read_bytes()
     except OSError as err:
         raise ExchangeError(path, f"cannot be read ({err.strerror})") from err
-    return parse_document(text, path)
+    return parse_document(data, path)
 
 
-def parse_document(text: str, path: str | Path = "<input>") -> list[Annotation]:
-    """Annotations in a JSON document (any format this kit reads)."""
+def parse_document(text: str | bytes, path: str | Path = "<input>") -> list[Annotation]:
+    """Annotations in a JSON document (any format this kit reads), text or UTF-8 bytes."""
     if not text.strip():
         raise ExchangeError(path, "is empty")
     too_deep = f"JSON is nested deeper than {MAX_DEPTH} levels"
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError:
-        # What orjson refuses (a lone escaped surrogate, NaN, a number past 64 bits, a
-        # broken document) gets the standard library's verdict and its message.
+        # What orjson refuses (bytes that are not UTF-8, a lone escaped surrogate, NaN,
+        # a number past 64 bits, a broken document) gets the standard library's
+        # verdict and its message.
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise ExchangeError(path, f"is not UTF-8 text (byte {err.start})") from err
+            if not text.strip():  # only Unicode spaces
+                raise ExchangeError(path, "is empty") from None
         try:
             data = json.loads(text)
         except RecursionError as err:  # the decoder's own guard, far deeper than ours
