@@ -95,6 +95,59 @@ def test_version_1_database_is_migrated_in_place(tmp_path: Path) -> None:
         assert store.orphans() == []
 
 
+def test_version_2_store_upgrades_and_queues_its_notes_for_a_class(tmp_path: Path) -> None:
+    import json
+
+    a, b = make(note="before joining"), make(0, 7)
+    db = sqlite3.connect(tmp_path / "v2.db")
+    db.executescript(
+        """CREATE TABLE annotations (id TEXT PRIMARY KEY, source TEXT NOT NULL,
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL, created TEXT NOT NULL,
+        modified TEXT NOT NULL, creator TEXT NOT NULL, json TEXT NOT NULL,
+        orphan INTEGER NOT NULL DEFAULT 0);
+        PRAGMA user_version = 2;"""
+    )
+    for x in (a, b):
+        db.execute(
+            "INSERT INTO annotations VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            (
+                x.id,
+                x.source,
+                x.start,
+                x.end,
+                x.created,
+                x.modified,
+                x.creator,
+                json.dumps(x.to_w3c()),
+            ),
+        )
+    db.commit()
+    db.close()
+    with Store(tmp_path / "v2.db") as store:
+        assert (store.get(a.id), store.get(b.id), store.count()) == (a, b, 2)
+        with store.transaction() as conn:
+            queued = sorted(conn.execute("SELECT annotation_id, op FROM sync_outbox"))
+        assert queued == sorted([(a.id, "put"), (b.id, "put")])
+
+
+def test_each_change_leaves_one_outbox_entry_with_the_change(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from annotate.store import LOCAL_ONLY_TAG
+
+    with Store(tmp_path / "s.db") as store:
+        a = store.add(make(note="one"))
+        store.update(a.touched(note="two"))
+        store.add(replace(make(0, 7), tags=(LOCAL_ONLY_TAG,)))  # a conflict copy: never sent
+        with store.transaction() as conn:
+            assert conn.execute(
+                "SELECT annotation_id, op, version FROM sync_outbox"
+            ).fetchall() == [(a.id, "put", 2)]
+        store.delete(a.id)
+        with store.transaction() as conn:
+            assert conn.execute("SELECT op FROM sync_outbox").fetchall() == [("delete",)]
+
+
 def test_newer_schema_is_refused_with_the_file_name(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / "new.db")
     db.execute("PRAGMA user_version = 99")

@@ -365,8 +365,9 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 def _plugins() -> list[Register]:
     """Subcommands that live in their own packages."""
     from .server.cli import register as server
+    from .sync.cli import register as sync
 
-    return [server]
+    return [server, sync]
 
 
 def main(argv: list[str] | None = None) -> int:

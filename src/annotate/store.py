@@ -32,9 +32,9 @@ from types import TracebackType
 
 from .model import Annotation
 
-__all__ = ["SCHEMA_VERSION", "Store", "StoreError", "default_store_path"]
+__all__ = ["LOCAL_ONLY_TAG", "SCHEMA_VERSION", "Store", "StoreError", "default_store_path"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _BUSY_MS = 30_000
 
 # Each step upgrades the schema from version N-1 to N, in place.
@@ -56,7 +56,37 @@ _MIGRATIONS: dict[int, str] = {
         ALTER TABLE annotations ADD COLUMN orphan INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX annotations_orphan ON annotations (orphan, source);
     """,
+    # A class server (annotate.sync): what is waiting to go up, which server copy each
+    # local annotation is, and classmates' annotations read from the class.
+    # Every annotation already here waits to go up: notes made before joining.
+    3: """
+        CREATE TABLE sync_outbox (
+            annotation_id TEXT PRIMARY KEY,
+            op TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            attempted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE sync_remote (
+            container TEXT NOT NULL,
+            annotation_id TEXT NOT NULL,
+            iri TEXT NOT NULL,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (container, annotation_id)
+        );
+        CREATE TABLE sync_classmates (
+            container TEXT NOT NULL,
+            iri TEXT NOT NULL,
+            source TEXT NOT NULL,
+            json TEXT NOT NULL,
+            PRIMARY KEY (container, iri)
+        );
+        CREATE INDEX sync_classmates_source ON sync_classmates (container, source);
+        INSERT INTO sync_outbox (annotation_id, op, version) SELECT id, 'put', 1 FROM annotations;
+    """,
 }
+# Tags of annotations kept here but never sent to a class: a server's copy kept
+# after a conflict (see annotate.sync).
+LOCAL_ONLY_TAG = "sync-conflict"
 
 
 class StoreError(RuntimeError):
@@ -138,13 +168,16 @@ class Store:
 
     def add_many(self, annotations: Iterable[Annotation]) -> int:
         """Save many in one transaction: all or nothing. Returns how many."""
-        rows = [_row(a) for a in annotations]
+        items = list(annotations)
+        rows = [_row(a) for a in items]
+        kept = [LOCAL_ONLY_TAG not in a.tags for a in items]
         with self.transaction() as db:
             db.executemany(
                 'INSERT OR REPLACE INTO annotations (id, source, start, "end", created, modified,'
                 " creator, json, orphan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
+            _enqueue(db, [r[0] for r, a in zip(rows, kept, strict=True) if a], "put")
         return len(rows)
 
     def update(self, annotation: Annotation) -> Annotation:
@@ -160,12 +193,16 @@ class Store:
                 " modified = ?, creator = ?, json = ?, orphan = ? WHERE id = ?",
                 (*_row(saved)[1:], saved.id),
             )
+            if LOCAL_ONLY_TAG not in saved.tags:
+                _enqueue(db, [saved.id], "put")
         return saved
 
     def delete(self, annotation_id: str) -> bool:
         """Delete one annotation; False when there was none with that id."""
         with self.transaction() as db:
             cur = db.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))
+            if cur.rowcount:
+                _enqueue(db, [annotation_id], "delete")
         return cur.rowcount > 0
 
     def reattach(self, annotation_id: str, start: int, end: int, text: str) -> Annotation:
@@ -202,6 +239,19 @@ class Store:
     def count(self) -> int:
         """How many annotations the store holds."""
         return int(self._db.execute("SELECT count(*) FROM annotations").fetchone()[0])
+
+
+def _enqueue(db: sqlite3.Connection, ids: list[str], op: str) -> None:
+    """Queue ``op`` for each id, in the caller's transaction: the change and its
+    queue entry are saved together or not at all. A later change replaces an
+    earlier one's entry (the server gets the latest state, once); ``version``
+    tells a sender whether the entry changed while it was on the wire."""
+    db.executemany(
+        "INSERT INTO sync_outbox (annotation_id, op, version) VALUES (?, ?, 1)"
+        " ON CONFLICT (annotation_id) DO UPDATE SET op = excluded.op,"
+        " version = sync_outbox.version + 1",
+        [(i, op) for i in ids],
+    )
 
 
 def _row(a: Annotation) -> tuple[str, str, int, int, str, str, str, str, int]:

@@ -28,7 +28,7 @@ def test_class_create_prints_its_secrets_once(
     args = ["class", "create", "Period 3", "--db", db_url, "--reveal", "after-own", "--json"]
     assert main(args) == 0
     made = json.loads(capsys.readouterr().out)
-    assert set(made) == {"class_id", "teacher_token", "join_code", "container"}
+    assert set(made) == {"class_id", "teacher_token", "join_code", "container", "link"}
     assert made["container"] == f"http://127.0.0.1:8765/classes/{made['class_id']}/annotations/"
     db = Database.open(db_url)
     with db.read() as conn:

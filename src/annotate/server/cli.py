@@ -1,4 +1,4 @@
-"""``annotate serve``, ``annotate class create`` and ``annotate db upgrade``.
+"""``annotate serve``, ``annotate class create|export`` and ``annotate db upgrade``.
 
 >>> import argparse
 >>> parser = argparse.ArgumentParser()
@@ -38,6 +38,8 @@ def _serve(args: argparse.Namespace) -> int:
     upgrade(db)  # once, here: the workers start on an up-to-date schema
     db.dispose()
     os.environ["ANNOTATE_SERVER_DB"] = url
+    if args.book:
+        os.environ["ANNOTATE_BOOK"] = str(args.book)  # the live report's chapters
     print(f"annotate: serving {_safe(url)} on http://{args.host}:{args.port}/", file=sys.stderr)
     uvicorn.run(
         "annotate.server.app:from_environment",
@@ -75,6 +77,8 @@ def _create(args: argparse.Namespace) -> int:
         "teacher_token": made.teacher_token,
         "join_code": made.join_code,
         "container": f"{url}classes/{made.class_id}/annotations/",
+        # The class link: the code in the fragment never reaches a server's log.
+        "link": f"{url}#join={made.join_code}",
     }
     if args.json:
         print(json.dumps(out))
@@ -82,6 +86,21 @@ def _create(args: argparse.Namespace) -> int:
         for key, value in out.items():
             print(f"{key}: {value}")
         print("Keep the teacher token secret: it is shown only now.", file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .db import Database
+    from .export import export_class
+    from .migrate import upgrade
+
+    db = Database.open(args.db)
+    try:
+        upgrade(db)
+        n = export_class(db, args.class_id, args.output)
+    finally:
+        db.dispose()
+    print(f"wrote {args.output}: {n} annotation(s) of class {args.class_id}")
     return 0
 
 
@@ -107,6 +126,11 @@ def register(sub: Any) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument(
+        "--book",
+        metavar="DIR",
+        help="the book whose chapters the live class report shows (default: the current folder)",
+    )
     p.set_defaults(func=_serve)
 
     p = sub.add_parser("class", help="create a class on the class server")
@@ -132,6 +156,15 @@ def register(sub: Any) -> None:
     )
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.set_defaults(func=_create)
+    e = inner.add_parser(
+        "export",
+        help="write a class's annotations as a class file (as annotate merge writes)",
+        description="Write the class file that annotate report and the CSV read.",
+    )
+    e.add_argument("class_id", metavar="CLASS_ID")
+    e.add_argument("-o", "--output", required=True, metavar="FILE")
+    _db_option(e)
+    e.set_defaults(func=_export)
 
     p = sub.add_parser("db", help="class server database maintenance")
     inner = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
