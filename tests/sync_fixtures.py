@@ -17,6 +17,7 @@ from annotate.server.db import Database
 from annotate.server.migrate import upgrade
 from annotate.sync import Membership, join
 
+from .conftest import ROOT
 from .server.conftest import Cluster, Server, serve, stop
 
 __all__ = ["Live", "live_server"]
@@ -58,7 +59,7 @@ def live_server(request: pytest.FixtureRequest, tmp: Path) -> Iterator[Live]:
     db = Database.open(url)
     upgrade(db)
     db.dispose()
-    server = serve(url)
+    server = serve(url, env={"ANNOTATE_BOOK": str(ROOT)})  # the live report's chapters
     try:
         yield Live(server, url)
     finally:

@@ -39,6 +39,7 @@ from .protocol import (
     Problem,
     read_json,
 )
+from .report import add_report
 from .resources import ANNOTATION_ALLOW, CONTAINER_ALLOW, Resources, document
 
 __all__ = ["create_app", "from_environment"]
@@ -310,6 +311,7 @@ def create_app(
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
+    add_report(app, db, routes)  # the teacher's live class report
     return app
 
 
