@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -379,3 +380,27 @@ def test_feedback_for_an_unknown_student_is_a_one_line_error(
     assert code == 1
     assert err == "annotate: error: no annotations by 'Zed' in the class file\n"
     assert not Path("z.json").exists()
+
+
+def test_the_report_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Entropy is a float sum: summed in a set's order it changed in its last digit."""
+    import subprocess
+    import sys
+
+    code = (
+        "from annotate.classroom.agreement import Mark, sentence_agreement\n"
+        "marks = {s: [Mark(0, 20, t)] for s, t in enumerate("
+        "['factual', 'opinion', 'framing', 'quotation', 'prediction', 'attribution', 'factual'])}\n"
+        "print(repr(sentence_agreement('A sentence of words.', 0, 20, marks).entropy))"
+    )
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("0", "1", "2", "3", "4", "5")
+    }
+    assert len(outs) == 1, outs

@@ -289,10 +289,12 @@ def sentence_agreement(
     labels = Counter(label for ms in coders.values() for label in {m.label for m in ms})
     total = sum(labels.values())
     # ``+ 0.0``: one label's entropy is -0.0, which would print as "-0".
-    entropy = (
-        -sum(c / total * math.log2(c / total) for c in labels.values()) + 0.0 if total else None
-    )
     ranked = dict(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0])))
+    # Summed in the ranked order: a float sum depends on its order, and the order of
+    # a set of strings changes with the interpreter's hash seed.
+    entropy = (
+        -sum(c / total * math.log2(c / total) for c in ranked.values()) + 0.0 if total else None
+    )
     alpha, note = _alpha(text, start, end, coders)
     return SentenceAgreement(start, end, len(coders), ranked, entropy, alpha, note)
 
