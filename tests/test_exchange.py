@@ -257,3 +257,29 @@ def test_dump_collection_is_the_collection_one_annotation_per_line(count: int) -
     assert json.loads(dumped) == collection(anns, label="class")
     assert len(dumped.splitlines()) == (count + 2 if count else 1)
     assert [a.id for a in parse_document(dumped)] == [a.id for a in anns]
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ('"note": "\\ud800 alone"', "lone surrogate"),
+        ('"note": "\\udfff"', "lone surrogate"),
+        ('"start": NaN', "NaN or Infinity"),
+        ('"start": Infinity', "NaN or Infinity"),
+    ],
+)
+def test_values_no_file_can_keep_are_refused(tmp_path: Path, raw: str, reason: str) -> None:
+    """Read, they would fail later when the class file, report or store is written."""
+    path = tmp_path / "odd.json"
+    path.write_text('{"type": "Annotation", ' + raw + "}", encoding="utf-8")
+    with pytest.raises(ExchangeError) as caught:
+        read_annotations(path)
+    assert reason in str(caught.value) and "odd.json" in str(caught.value)
+
+
+def test_a_surrogate_pair_escape_is_text(tmp_path: Path) -> None:
+    data = make(note="emoji").to_w3c()
+    text = json.dumps(data).replace("emoji", "\\ud83d\\ude00")  # one code point, escaped
+    path = tmp_path / "pair.json"
+    path.write_text(text, encoding="utf-8")
+    assert read_annotations(path)[0].note == "\U0001f600"

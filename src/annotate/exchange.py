@@ -109,6 +109,23 @@ def read_annotations(path: str | Path) -> list[Annotation]:
     return parse_document(data, path)
 
 
+def _keepable(data: Any, path: str | Path) -> None:
+    """Refuse what the standard library reads but no file, page or database can keep.
+
+    A lone escaped surrogate (``"\\ud800"``) is no text: it could be read, then
+    never written again (the class file, the report and the store would fail
+    later, far from the cause). ``NaN`` and ``Infinity`` are not JSON to a browser,
+    which refuses the file: Python refuses it too.
+    """
+    try:
+        json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError as err:
+        reason = "holds a lone surrogate escape (\\ud800-\\udfff), not text"
+        raise ExchangeError(path, reason) from err
+    except ValueError as err:
+        raise ExchangeError(path, "holds NaN or Infinity, which is not JSON") from err
+
+
 def parse_document(text: str | bytes, path: str | Path = "<input>") -> list[Annotation]:
     """Annotations in a JSON document (any format this kit reads), text or UTF-8 bytes."""
     if not text.strip():
@@ -133,6 +150,7 @@ def parse_document(text: str | bytes, path: str | Path = "<input>") -> list[Anno
             raise ExchangeError(path, too_deep) from err
         except json.JSONDecodeError as err:
             raise ExchangeError(path, f"is not JSON ({err.msg} at line {err.lineno})") from err
+        _keepable(data, path)
     if _depth(data) > MAX_DEPTH:
         raise ExchangeError(path, too_deep)
     items = _items(data, path)
