@@ -140,3 +140,143 @@ def test_label_text_on_claim_colours_is_legible() -> None:
 def test_contrast_is_computed_as_wcag_says() -> None:
     assert round(contrast("#000000", "#ffffff"), 1) == 21.0
     assert round(contrast("#777777", "#ffffff"), 2) == 4.48
+
+
+# ---- Display: zoom, small screens, forced colours, reduced motion. Look at the shots.
+
+OVERLAP = """() => {
+  const notes = [...document.querySelectorAll('aside.margin')];
+  const button = document.querySelector('.annotate-layer-toggle');
+  const last = notes[notes.length - 1];
+  const hit = () => { const a = last.getBoundingClientRect(), b = button.getBoundingClientRect();
+    return !(a.right <= b.left || a.left >= b.right || a.bottom <= b.top || a.top >= b.bottom); };
+  const out = [];
+  window.scrollTo(0, document.documentElement.scrollHeight);
+  if (hit()) out.push('at the end of the page');
+  last.scrollIntoView({block: 'end'});
+  if (hit()) out.push('scrolled to');
+  return out;
+}"""
+WIDTHS = [320, 400, 640, 768, 960, 1024, 1200, 1280, 1600]
+
+
+def test_highlights_button_never_covers_the_last_margin_note(browser: Any, book: Book) -> None:
+    covered = []
+    for width in WIDTHS:
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        for docname in layer_pages(book):
+            page.goto(book.page(docname).as_uri(), wait_until="load")
+            if page.locator("aside.margin").count():
+                covered += [f"{docname} at {width}px: {w}" for w in page.evaluate(OVERLAP)]
+        page.close()
+    assert covered == []
+
+
+def overflow(page: Any) -> int:
+    """How far the page runs past the viewport's right edge (0: no sideways scrolling)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - innerWidth"))
+
+
+def palette_by_keyboard(page: Any) -> None:
+    """Open the panel and the palette over the headline with keys only."""
+    for _ in range(300):  # back from wherever focus is to the Highlights button, the last stop
+        if page.evaluate("document.activeElement.matches('.annotate-layer-toggle')"):
+            break
+        page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    for _ in range(40):
+        if page.evaluate("document.activeElement.matches('.annotate-keyboard')"):
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.locator(".annotate-palette:not([hidden])").wait_for()
+
+
+def inside_viewport(page: Any, selector: str) -> bool:
+    return bool(
+        page.evaluate(
+            "(s) => { const r = document.querySelector(s).getBoundingClientRect();"
+            " return r.left >= 0 && r.right <= innerWidth + 0.5; }",
+            selector,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "viewport", "scale"),
+    [("320px", {"width": 320, "height": 640}, 1), ("zoom-200", {"width": 640, "height": 450}, 2)],
+)
+def test_nothing_lost_at_320px_or_200_percent(
+    browser: Any, book: Book, artifacts: Path, name: str, viewport: dict[str, int], scale: int
+) -> None:
+    # 200 % zoom of a 1280x900 window is a 640x450 CSS-pixel viewport at scale 2.
+    ctx = browser.new_context(viewport=viewport, device_scale_factor=scale)
+    page = ctx.new_page()
+    page.goto(book.page("chapters/article").as_uri(), wait_until="load")
+    page.wait_for_function("window.annotateLayer !== undefined")
+    assert page.evaluate(TWENTY, 20) == 20
+    page.locator(".annotate-layer-close").click()
+    assert overflow(page) == 0
+    page.screenshot(path=str(artifacts / f"a11y-article-{name}.png"))
+    palette_by_keyboard(page)
+    assert inside_viewport(page, ".annotate-palette")
+    assert inside_viewport(page, "#annotate-layer-panel")
+    page.locator(".annotate-palette").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / f"a11y-palette-{name}.png"))
+    ctx.close()
+
+
+def test_palette_reached_by_keyboard(context: Any, book: Book, artifacts: Path) -> None:
+    page = context.new_page()
+    page.goto(book.page("chapters/article").as_uri(), wait_until="load")
+    page.wait_for_function("window.annotateLayer !== undefined")
+    palette_by_keyboard(page)
+    assert page.evaluate("document.activeElement.closest('.annotate-palette') !== null")
+    page.screenshot(path=str(artifacts / "a11y-palette-keyboard.png"))
+
+
+def test_forced_colors(context: Any, book: Book, artifacts: Path) -> None:
+    page = context.new_page()
+    page.emulate_media(forced_colors="active")
+    page.goto(book.page("chapters/article").as_uri(), wait_until="load")
+    page.wait_for_function("window.annotateLayer !== undefined")
+    assert page.evaluate(TWENTY, 20) == 20
+    page.locator(".annotate-layer-close").click()
+    page.evaluate("annotateLayer.open(0, 12)")
+    page.locator(".annotate-palette .annotate-type--opinion").click()
+    page.screenshot(path=str(artifacts / "a11y-forced-colors.png"))
+    style = page.evaluate(
+        """() => {
+          const s = (e) => getComputedStyle(e);
+          const mark = document.querySelector('mark.annotate-hl');
+          const pressed = document.querySelector('.annotate-type-button[aria-pressed=true]');
+          const other = document.querySelector('.annotate-type-button[aria-pressed=false]');
+          return {markBg: s(mark).backgroundColor, page: s(document.body).backgroundColor,
+                  line: s(mark).textDecorationLine,
+                  pressed: s(pressed).backgroundColor, other: s(other).backgroundColor};
+        }"""
+    )
+    # Highlights are still marked, the type by its line; the pressed type stands out.
+    assert style["markBg"] != style["page"]
+    assert "underline" in style["line"]
+    assert style["pressed"] != style["other"]
+
+
+def test_reduced_motion(context: Any, book: Book) -> None:
+    page = context.new_page()
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(book.page("chapters/article").as_uri(), wait_until="load")
+    page.wait_for_function("window.annotateLayer !== undefined")
+    page.evaluate("annotateLayer.open(0, 12)")
+    moving = page.evaluate(
+        """() => {
+          const els = [document.documentElement, ...document.querySelectorAll(
+            '.annotate-palette, .annotate-palette *, .annotate-layer-toggle, mark')];
+          const moves = (e) => { const s = getComputedStyle(e);
+            return s.scrollBehavior === 'smooth' || parseFloat(s.transitionDuration) > 0
+              || (s.animationName !== 'none' && parseFloat(s.animationDuration) > 0); };
+          return els.filter(moves).map((e) => e.tagName + '.' + e.className);
+        }"""
+    )
+    assert moving == []

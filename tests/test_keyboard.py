@@ -40,8 +40,8 @@ def focused(page: Any) -> str:
     """What has focus, as a short description: tag, class and text."""
     return str(
         page.evaluate(
-            "() => { const e = document.activeElement;"
-            " return `${e.tagName.toLowerCase()}.${e.className} ${e.textContent.trim().slice(0, 60)}`; }"
+            "() => { const e = document.activeElement, text = e.textContent.trim().slice(0, 60);"
+            " return `${e.tagName.toLowerCase()}.${e.className} ${text}`; }"
         )
     )
 
