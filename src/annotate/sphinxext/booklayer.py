@@ -8,7 +8,9 @@ and the host script ``annotate-layer.js``, which keeps highlights in
 ``localStorage`` and exports/imports W3C JSON. Configuration reaches the script
 through ``data-*`` attributes on its tag (among them ``data-pages``, the pages
 that hold highlights, so an import never files notes under a page the book does
-not have); no page of the book fetches anything.
+not have). ``annotate_server_url`` presets a class server (``annotate serve``): the
+layer then takes a bare join code, and a reader who joins syncs with that server
+only (``class.js``); a reader who never joins fetches nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .pages import article_block
 __all__ = ["SHARED_FILES", "has_layer"]
 
 # Front-end files the widget uses too; copied into the book's _static.
-SHARED_FILES = ("annotator.js", "annotator.css", "anchoring.js", "model.js")
+SHARED_FILES = ("annotator.js", "annotator.css", "anchoring.js", "model.js", "class.js", "class.css")
 # The pages with the layer, per build: found once all pages are read, before any is
 # written (worker processes that write pages inherit it).
 _LAYER_PAGES: dict[int, str] = {}
@@ -62,8 +64,9 @@ def _page_context(
         return
     # Added inside html-page-context, these files go on this page only.
     app.add_css_file("annotator.css")
+    app.add_css_file("class.css")
     app.add_css_file("annotate-layer.css")
-    for name in ("annotator.js", "anchoring.js", "model.js"):
+    for name in ("annotator.js", "anchoring.js", "model.js", "class.js"):
         app.add_js_file(name, loading_method="defer")
     app.add_js_file(
         "annotate-layer.js",
@@ -74,6 +77,7 @@ def _page_context(
             "data-page": pagename,
             "data-source": source_iri(app.config.annotate_book_id, pagename),
             "data-pages": _LAYER_PAGES.get(id(app), "[]"),
+            "data-server": app.config.annotate_server_url,
             # The model's note limit travels with the vocabulary: the browser
             # refuses a note Python would refuse.
             "data-vocabulary": json.dumps(
@@ -94,6 +98,9 @@ def setup(app: Sphinx) -> None:
     """Register the layer's configuration and hooks."""
     app.add_config_value("annotate_layer", True, "html", types=[bool])
     app.add_config_value("annotate_highlight_pages", [], "html", types=[list])
+    # A class server readers may join from the panel (annotate serve), e.g.
+    # http://192.168.1.20:8765 ; empty: they paste the class link their teacher gives.
+    app.add_config_value("annotate_server_url", "", "html", types=[str])
     app.connect("env-updated", _find_layer_pages)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _copy_shared)

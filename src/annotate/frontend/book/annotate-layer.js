@@ -7,10 +7,16 @@
  * localStorage, one key per book and page, as W3C Web Annotation JSON: the same
  * format `annotate export` writes and the Jupyter widget reads. Painting, the
  * palette and the panel are the shared highlighter's (annotator.js); anchoring
- * and the JSON model follow the Python package (anchoring.js, model.js). Nothing
- * is fetched; user text reaches the page only as textContent.
+ * and the JSON model follow the Python package (anchoring.js, model.js). User text
+ * reaches the page only as textContent.
+ *
+ * A reader who joins a class (the Class box in the panel; `data-server` presets the
+ * server) keeps all of that and gets class.js's sync: an outbox of their changes, the
+ * page pulled on open and its events read while online, classmates' highlights, replies
+ * and a visibility per note. The token has its own storage key (never in Export) and is
+ * sent only to that one server. A reader who never joins fetches nothing.
  */
-/* global AnnotateUI, AnnotateAnchoring, AnnotateModel */
+/* global AnnotateUI, AnnotateAnchoring, AnnotateModel, AnnotateClass */
 (function () {
   "use strict";
 
@@ -31,6 +37,10 @@
   // Every element the layer makes, user text only ever as textContent.
   const el = AnnotateUI.el;
   const sourcePrefix = pageSource.slice(0, pageSource.length - page.length);
+  // The class server the author set in _config.yml (annotate_server_url), or "".
+  const presetServer = script.dataset.server || "";
+  // The class: the session (with the token) apart from the notes; Export reads PREFIX keys only.
+  const CLASS_KEY = `annotate:v1:${book}#class`;
 
   /**
    * @typedef {ReturnType<typeof AnnotateModel.fromW3C>} Record
@@ -171,7 +181,8 @@
   const files = el("div", { class: "annotate-layer-files" });
   files.append(exportButton, importButton, fileInput);
   const body = el("div", { class: "annotate-layer-body" });
-  drawer.append(close, title, intro, nameLabel, nameInput, files, alertBox, status, keptNotice, body);
+  const classBox = el("section", { class: "annotate-class", "aria-labelledby": "annotate-class-title" });
+  drawer.append(close, title, intro, nameLabel, nameInput, files, classBox, alertBox, status, keptNotice, body);
   document.body.append(toggle, drawer);
 
   /** @param {boolean} open */
@@ -197,6 +208,28 @@
 
   // ---- Highlights of this page: W3C records anchored to the current text.
 
+  // The class's state (the rest of it is below, after Export and Import): declared
+  // here because the first paint already asks whether the reader is in a class.
+  /** @type {ReturnType<typeof AnnotateClass.createSync> | null} */
+  let classSync = null;
+  /** @type {any} */
+  let session = null;
+  /** Classmates' highlights on this page, placed on the text. @type {Record[]} */
+  let others = [];
+  /** Replies on this page by the IRI they answer. @type {Map<string, Record[]>} */
+  let replies = new Map();
+  let showOthers = true;
+  /** @type {{online: boolean, waiting: number, error: string, conflicts: string[]}} */
+  let classState = { online: true, waiting: 0, error: "", conflicts: [] };
+  /** @type {Map<string, HTMLElement>} */
+  let otherEntries = new Map();
+  // Classmates' highlights, after the reader's own in the panel.
+  const othersBox = el("section", { class: "annotate-others", hidden: "", "aria-labelledby": "annotate-others-title" });
+  const othersTitle = el("h2", { class: "annotate-panel-heading", id: "annotate-others-title" }, "Classmates' highlights");
+  const othersList = el("ul", { class: "annotate-others-list" });
+  othersBox.append(othersTitle, othersList);
+
+  const visibility = AnnotateClass.visibilityField();
   const ui = AnnotateUI.createAnnotator({
     root: /** @type {HTMLElement} */ (main),
     blocks,
@@ -204,6 +237,10 @@
     vocabulary,
     skip: furniture,
     editorClaims: true,
+    paletteField: visibility,
+    decorateItem: (li, h) => decorate(li, h),
+    onOpenOther: (id) => openOther(id),
+    extraPanel: (panel) => panel.append(othersBox),
     onCreate: (/** @type {any} */ draft) => {
       const stamp = AnnotateModel.now();
       /** @type {Record} */
@@ -211,21 +248,32 @@
         id: AnnotateModel.newId(), source: pageSource, exact: "", prefix: "", suffix: "",
         start: 0, end: 0, creator: readerName(), created: stamp, modified: stamp,
         claimType: draft.claimType, status: draft.status, note: draft.note, tags: [], motivation: "", orphan: false,
-        positioned: true,
+        positioned: true, audience: draft.audience || null,
       };
-      save([...records, AnnotateAnchoring.at(fresh, text, draft.start, draft.end)], "Highlight saved.");
+      const made = AnnotateAnchoring.at(fresh, text, draft.start, draft.end);
+      save([...records, made], "Highlight saved.");
+      share("create", made);
     },
     onUpdate: (/** @type {string} */ id, /** @type {any} */ draft) => {
       save(records.map((r) => (r.id === id
-        ? { ...r, claimType: draft.claimType, status: draft.status, note: draft.note, motivation: "", modified: AnnotateModel.now() }
+        ? {
+          ...r, claimType: draft.claimType, status: draft.status, note: draft.note, motivation: "", modified: AnnotateModel.now(),
+          audience: draft.audience === undefined ? r.audience : draft.audience,
+        }
         : r)), "Highlight updated.");
+      share("update", records.find((r) => r.id === id));
     },
     onDelete: (/** @type {string} */ id) => {
       deleted = records.find((r) => r.id === id) || null;
       save(records.filter((r) => r.id !== id), "Highlight deleted.");
+      share("delete", deleted);
+      if (classSync) classSync.settle(id);
     },
     onRestore: (/** @type {Highlight} */ h) => {
-      if (deleted && deleted.id === h.id) save([...records, deleted], "Highlight restored.");
+      if (deleted && deleted.id === h.id) {
+        save([...records, deleted], "Highlight restored.");
+        share("create", deleted);
+      }
       deleted = null;
     },
     onReattach: (/** @type {string} */ id, /** @type {number} */ start, /** @type {number} */ end) => {
@@ -233,6 +281,7 @@
       save(records.map((r) => (r.id === id
         ? { ...AnnotateAnchoring.at(r, text, start, end), modified: AnnotateModel.now() }
         : r)), "Note re-attached.");
+      share("update", records.find((r) => r.id === id));
     },
   });
   announce = ui.announce;
@@ -263,10 +312,13 @@
   }
 
   function show() {
-    ui.setHighlights(records.map((r) => ({
-      id: r.id, start: r.start, end: r.end, exact: r.exact, claimType: r.claimType,
-      status: r.status, note: r.note, creator: r.creator, created: r.created, modified: r.modified, orphan: r.orphan,
-    })));
+    AnnotateClass.keepFocus(() => {
+      ui.setHighlights(records.map((r) => ({
+        id: r.id, start: r.start, end: r.end, exact: r.exact, claimType: r.claimType, audience: r.audience,
+        status: r.status, note: r.note, creator: r.creator, created: r.created, modified: r.modified, orphan: r.orphan,
+      })), classSync && showOthers ? others : []);
+      renderOthers();
+    });
     const n = records.length;
     count.textContent = n || damaged.length ? ` ${n}${damaged.length ? "!" : ""}` : "";
     const unread = damaged.length ? `, and ${damaged.length} that could not be read` : "";
@@ -430,11 +482,267 @@
     setOpen(true);
   }
 
+  // ---- The class: joining, sync, classmates' highlights and replies (class.js).
+
+
+  /** The class's own storage: one key per name, beside the session. */
+  const classStore = {
+    /** @param {string} name */
+    read: (name) => { const [item] = readKey(`${CLASS_KEY}-${name}`); return item === undefined ? null : item; },
+    /** @param {string} name @param {any} value */
+    write: (name, value) => writeKey(`${CLASS_KEY}-${name}`, [value]),
+  };
+
+  /** A stored page's records changed by `edit` (this page's through save()). @param {string} source @param {(list: Record[]) => Record[]} edit */
+  function editPage(source, edit) {
+    const name = source.startsWith(sourcePrefix) ? source.slice(sourcePrefix.length) : "";
+    if (name === page) {
+      save(edit(records).map(placed), "");
+      return;
+    }
+    if (!name || !layerPages.has(name)) return;
+    const there = parseStored(readKey(keyOf(name)));
+    writeKey(keyOf(name), stored(edit(there.records), there.unreadable));
+  }
+
+  /** The server's version of the reader's own note `id`, as a local record. @param {string} id @param {any} data */
+  function ownFromServer(id, data) {
+    const r = AnnotateModel.fromW3C(data, vocabulary);
+    return { ...r, id, canonical: null };
+  }
+
+  /** Send a change of the reader's own note to the class. @param {"create" | "update" | "delete"} op @param {Record | null | undefined} r */
+  function share(op, r) {
+    if (!classSync || !r) return;
+    classSync.queue({ op, id: r.id, source: r.source, data: op === "delete" ? undefined : AnnotateModel.toW3C(r, vocabulary) });
+  }
+
+  const classTitle = el("h3", { id: "annotate-class-title" }, "Class");
+  const classHelp = el("p", { class: "annotate-help" });
+  const inviteId = "annotate-class-invite", joinNameId = "annotate-class-name";
+  const inviteInput = /** @type {HTMLInputElement} */ (el("input", { id: inviteId, type: "text", autocomplete: "off", spellcheck: "false" }));
+  const joinName = /** @type {HTMLInputElement} */ (el("input", { id: joinNameId, type: "text", autocomplete: "name" }));
+  const joinButton = el("button", { type: "button", class: "annotate-class-join" }, "Join class");
+  const joinForm = el("div", { class: "annotate-class-form" });
+  joinForm.append(
+    el("label", { for: inviteId }, presetServer ? "Class link or join code" : "Class link (or join code)"), inviteInput,
+    el("label", { for: joinNameId }, "Your name, as your teacher gave it"), joinName, joinButton);
+  const classWho = el("p", { class: "annotate-class-who" });
+  const waiting = el("span", { class: "annotate-class-waiting", hidden: "" });
+  const waitingLive = el("p", { class: "annotate-class-status", role: "status" });
+  waitingLive.append(waiting);
+  const classError = el("p", { class: "annotate-class-error", role: "alert" });
+  const othersToggle = /** @type {HTMLInputElement} */ (el("input", { type: "checkbox", id: "annotate-class-others" }));
+  const othersLabel = el("label", { for: "annotate-class-others", class: "annotate-class-inline" }, " Show classmates");
+  const othersLine = el("p", {});
+  othersLine.append(othersToggle, othersLabel);
+  const leaveButton = el("button", { type: "button", class: "annotate-class-leave" }, "Leave class");
+  const joined = el("div", { class: "annotate-class-joined" });
+  joined.append(classWho, waitingLive, othersLine, leaveButton);
+  classBox.append(classTitle, classHelp, joinForm, joined, classError);
+
+
+  function renderClass() {
+    const n = classState.waiting;
+    joinForm.hidden = !!session;
+    joined.hidden = !session;
+    visibility.enable(!!session);
+    classHelp.textContent = session
+      ? (classState.online ? "Your notes are kept in this browser and shared with the class as you choose for each one."
+        : "Offline: your notes are kept in this browser and go to the class when you are back online.")
+      : "Joined a class? Paste the class link your teacher gave you to see classmates' highlights and reply. Notes made before joining stay in this browser.";
+    if (session) classWho.textContent = `In class as ${session.name} (${new URL(session.server).host}).`;
+    waiting.hidden = !session || !n;
+    waiting.textContent = n ? `${n} change${n === 1 ? "" : "s"} waiting` : "";
+    othersToggle.checked = showOthers;
+    classError.textContent = session ? classState.error : classError.textContent;
+  }
+
+  /** A listed highlight of the reader's: who may read it, a conflict, its thread. @param {HTMLElement} li @param {any} h */
+  function decorate(li, h) {
+    if (!session || !classSync || h.orphan) return;
+    const open = li.querySelector(".annotate-item-open");
+    if (open) open.appendChild(el("span", { class: "annotate-item-audience" }, `Visible to: ${AnnotateClass.audienceLabel(h.audience)}`));
+    if (classState.conflicts.includes(h.id)) {
+      li.appendChild(el("p", { class: "annotate-class-conflict" },
+        "Changed in two places: both versions are kept here and in the class. Delete the one you do not want."));
+    }
+    const iri = classSync.iriOf(h.id);
+    li.appendChild(thread(iri, iri ? null : "Replies open once this note has reached the class."));
+  }
+
+  /** @param {string | null} iri @param {string | null} closed */
+  function thread(iri, closed) {
+    const sync = classSync;
+    const shown = iri ? (replies.get(iri) || []).map((r) => ({ creator: r.creator, note: r.note, created: r.created })) : [];
+    if (iri && sync) {
+      for (const p of sync.pendingReplies()) if (p.target === iri) shown.push({ creator: readerName(), note: p.text, created: "", waiting: true });
+    }
+    return AnnotateClass.threadView({
+      root: iri, replies: shown, closed: closed || "",
+      onReply: iri && sync && session ? (value) => { sync.reply(iri, value, session.name); show(); tell("Reply saved."); } : null,
+    });
+  }
+
+  function renderOthers() {
+    othersBox.hidden = !session || !showOthers;
+    otherEntries = new Map();
+    if (othersBox.hidden) return;
+    const byId = new Map(others.map((r) => [r.id, r]));
+    const groups = AnnotateClass.passages(others);
+    othersList.replaceChildren(...groups.map((g) => {
+      const li = el("li", { class: "annotate-passage", tabindex: "-1" });
+      const n = g.creators.length;
+      li.append(
+        el("span", { class: "annotate-passage-count" }, `${n} classmate${n === 1 ? "" : "s"} highlighted this`),
+        el("span", { class: "annotate-passage-quote" }, `“${Array.from(text).slice(g.start, g.end).join("")}”`));
+      for (const id of g.ids) {
+        const r = byId.get(id);
+        if (!r) continue;
+        otherEntries.set(id, li);
+        const p = el("p", { class: "annotate-passage-note" });
+        const t = r.claimType ? vocabulary.claimTypes.find((/** @type {any} */ x) => x.key === r.claimType) : null;
+        p.append(el("span", { class: "annotate-passage-by" }, r.creator),
+          document.createTextNode(`${t ? ` (${t.label})` : ""}: ${r.note || "highlighted, no note"}`));
+        li.append(p, thread(r.id, null));
+      }
+      return li;
+    }));
+    if (!groups.length) {
+      othersList.appendChild(el("li", { class: "annotate-empty" },
+        "No classmates' highlights to show on this page yet. In some classes they appear once you have posted one yourself."));
+    }
+  }
+
+  /** A classmate's highlight was opened in the text: show it in the panel. @param {string} id */
+  function openOther(id) {
+    if (drawer.hidden) setOpen(true);
+    const entry = otherEntries.get(id);
+    if (entry) { entry.scrollIntoView({ block: "center" }); entry.focus(); }
+  }
+
+  /** What the server sent for this page, as classmates' highlights and threads. @param {any[]} items */
+  function takeRemote(items) {
+    const placedOthers = [];
+    /** @type {Map<string, Record[]>} */
+    const threads = new Map();
+    for (const item of items) {
+      let r;
+      try { r = AnnotateModel.fromW3C(item, vocabulary); } catch (err) { continue; }
+      if (r.replyTo) {
+        if (!threads.has(r.replyTo)) threads.set(r.replyTo, []);
+        /** @type {Record[]} */ (threads.get(r.replyTo)).push(r);
+      } else if (r.source === pageSource) {
+        placedOthers.push(AnnotateAnchoring.place(r, text, pageSource).record);
+      }
+    }
+    for (const list of threads.values()) list.sort((a, b) => AnnotateModel.compareTimes(a.created, b.created));
+    others = placedOthers;
+    replies = threads;
+    show();
+    performance.mark("annotate-class-painted");
+  }
+
+  function startClass() {
+    if (!session) return;
+    classSync = AnnotateClass.createSync({
+      session, source: pageSource, store: classStore,
+      localIds: () => new Set(records.map((r) => r.id)),
+      local: {
+        adopt: (source, id, data) => editPage(source, (list) => {
+          const next = ownFromServer(id, data);
+          return list.some((r) => r.id === id) ? list.map((r) => (r.id === id ? next : r)) : [...list, next];
+        }),
+        conflict: (source, id, server, copyId) => {
+          /** @type {any} */ let mine = null;
+          editPage(source, (list) => list.flatMap((r) => {
+            if (r.id !== id) return [r];
+            const copy = { ...r, id: copyId, canonical: null };
+            mine = AnnotateModel.toW3C(copy, vocabulary);
+            return [ownFromServer(id, server), copy];
+          }));
+          tell("This note was changed in two places: both versions are kept.");
+          return mine;
+        },
+        remove: (source, id) => editPage(source, (list) => list.filter((r) => r.id !== id)),
+      },
+      onRemote: takeRemote,
+      onState: (next) => {
+        // A conflict labels two notes; a reply that went up is no longer "waiting".
+        const relist = next.conflicts.join() !== classState.conflicts.join() || next.waiting !== classState.waiting;
+        classState = next;
+        renderClass();
+        if (relist) show();
+      },
+    });
+    renderClass();
+    show();
+    classSync.start();
+  }
+
+  function readSession() {
+    const [item] = readKey(CLASS_KEY);
+    return item && typeof item === "object" && typeof item.token === "string" ? item : null;
+  }
+
+  joinButton.addEventListener("click", () => {
+    const invite = AnnotateClass.parseInvite(inviteInput.value, presetServer);
+    const name = joinName.value.trim();
+    if (!invite) {
+      classError.textContent = presetServer
+        ? "Paste the class link (it starts with http) or type the join code your teacher gave you."
+        : "Paste the class link your teacher gave you: it starts with http and ends with #join= and a code.";
+      return;
+    }
+    if (!name) { classError.textContent = "Give your name, as your teacher gave it."; return; }
+    classError.textContent = "";
+    joinButton.setAttribute("aria-disabled", "true");
+    AnnotateClass.join(invite.server, invite.code, name).then((made) => {
+      if (!writeKey(CLASS_KEY, [made])) return;
+      session = made;
+      inviteInput.value = "";
+      if (!nameInput.value.trim()) { nameInput.value = name; try { window.localStorage.setItem(NAME_KEY, name); } catch (err) { /* blocked */ } }
+      startClass();
+      tell(`Joined the class as ${name}.`);
+    }, (err) => {
+      classError.textContent = `Could not join: ${err instanceof Error ? err.message : err}.`;
+    }).finally(() => joinButton.removeAttribute("aria-disabled"));
+  });
+
+  othersToggle.addEventListener("change", () => {
+    showOthers = othersToggle.checked;
+    classStore.write("view", { showOthers });
+    show();
+  });
+
+  leaveButton.addEventListener("click", () => {
+    const n = classState.waiting;
+    if (n && !window.confirm(`${n} change${n === 1 ? " has" : "s have"} not reached the class yet. Leave anyway? Your notes stay in this browser.`)) return;
+    if (classSync) classSync.stop();
+    classSync = null;
+    session = null;
+    for (const name of ["", "-outbox", "-links", "-view"]) writeKey(`${CLASS_KEY}${name}`, []);
+    others = [];
+    replies = new Map();
+    classState = { online: true, waiting: 0, error: "", conflicts: [] };
+    renderClass();
+    show();
+    tell("You left the class. Your notes stay in this browser.");
+  });
+
+  const view = classStore.read("view");
+  showOthers = !(view && view.showOthers === false);
+  session = readSession();
+  renderClass();
+  if (session) startClass();
+
   // Hosts and tests reach the layer through one object.
   /** @type {any} */ (window).annotateLayer = {
     text: () => text,
     records: () => records.slice(),
     importText,
     open: ui.open,
+    classState: () => (classSync ? classSync.state() : null),
+    others: () => others.slice(),
   };
 })();
