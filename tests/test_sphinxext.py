@@ -137,3 +137,24 @@ def test_nested_term_inside_claim_keeps_words(tmp_path: Path) -> None:
     html = (out / "a.html").read_text(encoding="utf-8")
     assert 'title="A thing, defined."' in html
     assert "annotate-term" in html
+
+
+def test_an_incremental_build_refreshes_our_static_files(tmp_path: Path) -> None:
+    """Sphinx keeps a static file the output already has: ours must not go stale."""
+    from annotate.frontend import BOOK_DIR
+
+    out, _ = build(tmp_path, {"a": ARTICLE})
+    stale = out / "_static" / "annotate-book.css"
+    stale.write_text("/* an older version */", encoding="utf-8")
+    with docutils_namespace():
+        app = Sphinx(
+            str(tmp_path / "src"),
+            str(tmp_path / "src"),
+            str(out),
+            str(tmp_path / "doctrees"),
+            "html",
+            status=None,
+            warning=io.StringIO(),
+        )
+        app.build()
+    assert stale.read_bytes() == (BOOK_DIR / "annotate-book.css").read_bytes()

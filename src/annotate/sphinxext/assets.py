@@ -49,7 +49,13 @@ def _mend_theme(
 def _write_generated(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    write_if_changed(Path(app.outdir) / "_static" / _GENERATED, vocabulary_css().encode())
+    static = Path(app.outdir) / "_static"
+    write_if_changed(static / _GENERATED, vocabulary_css().encode())
+    # Sphinx 7 copies a static file only when the build has none by that name, so
+    # an edited script or style sheet would stay stale in an incremental build.
+    for source in STATIC_DIR.iterdir():
+        if source.is_file():
+            write_if_changed(static / source.name, source.read_bytes())
 
 
 def setup(app: Sphinx) -> None:
