@@ -199,3 +199,121 @@ def test_the_palette_learns_the_models_note_limit(store: Path) -> None:
     draft = {"start": start, "end": end, "claimType": None, "status": None}
     sent = send(hl, {"action": "create", "draft": {**draft, "note": "x" * (NOTE_LIMIT + 1)}})
     assert sent and len(hl.annotations) == 1
+
+
+# -- In a class (annotate join): sync against a real annotate serve -----------------
+
+
+@pytest.fixture(scope="module")
+def class_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from .sync_fixtures import live_server
+
+    request = type("Param", (), {"param": "sqlite"})()
+    yield from live_server(request, tmp_path_factory.mktemp("server"))  # type: ignore[arg-type]
+
+
+def test_a_joined_highlighter_syncs_and_shows_classmates(class_server: Any, store: Path) -> None:
+    from annotate.model import Annotation
+    from annotate.sync import ClassClient
+
+    made = class_server.new_class()
+    ana = class_server.student(made, "Ana")
+    ben = class_server.student(made, "Ben")
+    start, end = span(WORDS)
+    theirs = Annotation.new(
+        source=ARTICLE.source, text=ARTICLE.text, start=start, end=end, note="Ben: expedite?"
+    )
+    with ClassClient(ben) as client:
+        iri, _, _ = client.create(theirs.to_w3c())
+        client.create(
+            {
+                "type": "Annotation",
+                "target": iri,
+                "body": [{"type": "TextualBody", "value": "Good question", "purpose": "replying"}],
+            }
+        )
+    ana.save()  # annotate join, for this test's home folder
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store, reader="Ana")
+    try:
+        create(hl, "the establishment", note="mine")
+        assert "Synced" in hl.sync_now()
+        seen = [(c["creator"], c["note"], c["exact"], c["replies"]) for c in hl.classmates]
+        assert seen == [
+            ("Ben", "Ben: expedite?", WORDS, [{"creator": "Ben", "note": "Good question"}])
+        ]
+        assert (hl.classmates[0]["start"], hl.classmates[0]["end"]) == (start, end)
+        assert [h["note"] for h in hl.highlights] == ["mine"]  # classmates stay apart
+        with ClassClient(ben) as client:
+            assert [Annotation.from_w3c(i).note for i in client.list(ARTICLE.source)] == [
+                "Ben: expedite?",
+                "Good question",
+                "mine",
+            ]
+    finally:
+        if hl._class is not None:
+            hl._class.worker.stop()
+
+
+def test_offline_the_highlighter_counts_waiting_changes(store: Path) -> None:
+    from annotate.sync import Membership
+
+    Membership("http://127.0.0.1:9", "c", "http://127.0.0.1:9/classes/c/annotations/", "t").save()
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store, reader="Ana")
+    try:
+        create(hl, "the establishment")
+        create(hl, "Hegseth pledged")
+        assert hl.sync_now() == "Offline: saved on this computer · 2 changes waiting"
+    finally:
+        if hl._class is not None:
+            hl._class.worker.stop()
+    # A new kernel: the same changes are still waiting, nothing lost.
+    again = annotate.ClaimHighlighter(ARTICLE, store=store, reader="Ana", sync=False)
+    assert len(again.highlights) == 2
+
+
+def test_a_reader_who_never_joined_sees_no_change(store: Path) -> None:
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store, reader="Ana")
+    assert (hl.sync_status, hl.classmates, hl._class) == ("", [], None)
+
+
+@pytest.mark.browser
+def test_classmates_are_drawn_apart_and_as_text(store: Path, browser: Any, artifacts: Path) -> None:
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store, reader="Ana", sync=False)
+    create(hl, "the establishment", note="mine")
+    start, end = span(WORDS)
+    hl.sync_status = "Synced with your class · 1 change waiting"
+    hl.classmates = [
+        {
+            "id": "http://127.0.0.1/classes/c/annotations/1",
+            "start": start,
+            "end": end,
+            "exact": WORDS,
+            "creator": "Ben <b>",
+            "note": "expedite? <img src=x onerror=alert(1)>",
+            "claimType": None,
+            "replies": [{"creator": "Teacher", "note": "Good question"}],
+        }
+    ]
+    js, css = hl._esm, hl._css
+    names = ("text", "blocks", "vocabulary", "highlights", "editor_claims", "show_editor_claims")
+    state = {k: getattr(hl, k) for k in (*names, "classmates", "sync_status")}
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.set_content(f"<style>{css}</style><div id=host></div>")
+    page.add_script_tag(
+        type="module",
+        content=js.replace("export default { render };", "")
+        + f"""
+const state = {json.dumps(state)};
+const model = {{ get: (k) => state[k], on() {{}}, off() {{}}, send() {{}} }};
+render({{ model, el: document.getElementById("host") }});
+window.__drawn = true;""",
+    )
+    page.wait_for_function("window.__drawn === true")
+    marks = page.locator("mark.annotate-classmate")
+    assert "".join(marks.all_inner_texts()).replace("the establishment", "") != ""
+    listed = page.locator(".annotate-widget-classmates")
+    assert "expedite? <img src=x onerror=alert(1)>" in listed.inner_text()
+    assert listed.locator("img, b").count() == 0
+    assert "Good question" in listed.inner_text()
+    page.screenshot(path=str(artifacts / "widget-classmate.png"), full_page=True)
+    page.close()

@@ -23,8 +23,15 @@ function render({ model, el }) {
   const error = document.createElement("p");
   error.className = "annotate-widget-error";
   error.setAttribute("role", "alert");
+  // After annotate join: how the sync stands, and classmates' highlights (their own list).
+  const status = document.createElement("p");
+  status.className = "annotate-widget-sync";
+  status.setAttribute("role", "status");
+  const classmates = document.createElement("section");
+  classmates.className = "annotate-widget-classmates";
+  classmates.setAttribute("aria-label", "Classmates' highlights");
   shell.append(article, panel);
-  el.replaceChildren(shell, error);
+  el.replaceChildren(status, shell, classmates, error);
 
   /** @type {Element[]} */
   let blocks = [];
@@ -69,9 +76,10 @@ function render({ model, el }) {
     model.send(message);
   }
 
-  // Editor-marked claims are painted as their own layer, under the reader's marks.
+  // Editor-marked claims and classmates' highlights are painted as layers of their
+  // own, under the reader's marks.
   function paintEditorClaims() {
-    article.querySelectorAll("mark.annotate-claim").forEach((m) => {
+    article.querySelectorAll("mark.annotate-claim, mark.annotate-classmate").forEach((m) => {
       m.replaceWith(document.createTextNode(m.textContent || ""));
     });
     blocks.forEach((b) => b.normalize());
@@ -100,10 +108,65 @@ function render({ model, el }) {
       });
       ui.reindex();
     }
+    paintClassmates();
+  }
+
+  /** Classmates' highlights: dotted marks in the text, and a list with replies (text only). */
+  function paintClassmates() {
+    const others = /** @type {any[]} */ (model.get("classmates") || []);
+    status.textContent = model.get("sync_status") || "";
+    status.hidden = !status.textContent;
+    if (others.length) {
+      const index = AnnotateUI.indexText(blocks);
+      AnnotateUI.paint(index, others, () => "annotate-classmate");
+      article.querySelectorAll("mark.annotate-classmate[data-annotate-ids]").forEach((m) => {
+        const names = (m.getAttribute("data-annotate-ids") || "").split(" ")
+          .map((id) => (others.find((o) => o.id === id) || { creator: "" }).creator);
+        m.removeAttribute("data-annotate-ids");
+        m.setAttribute("title", `Highlighted by ${[...new Set(names)].join(", ")}`);
+      });
+      ui.reindex();
+    }
+    classmates.hidden = !others.length;
+    const heading = document.createElement("h3");
+    heading.textContent = `Classmates' highlights (${others.length})`;
+    const list = document.createElement("ul");
+    for (const o of others) {
+      const item = document.createElement("li");
+      const who = document.createElement("strong");
+      who.textContent = o.creator;
+      const quote = document.createElement("q");
+      quote.textContent = o.exact;
+      item.append(who, " ", quote);
+      if (o.note) {
+        const note = document.createElement("p");
+        note.textContent = o.note;
+        item.append(note);
+      }
+      if (o.replies.length) {
+        const thread = document.createElement("ul");
+        thread.setAttribute("aria-label", `Replies to ${o.creator}`);
+        for (const r of o.replies) {
+          const reply = document.createElement("li");
+          const name = document.createElement("strong");
+          name.textContent = `${r.creator}: `;
+          reply.append(name, r.note);
+          thread.append(reply);
+        }
+        item.append(thread);
+      }
+      list.append(item);
+    }
+    classmates.replaceChildren(heading, list);
   }
 
   model.on("change:highlights", paint);
   model.on("change:editor_claims", paint);
+  model.on("change:classmates", paint);
+  model.on("change:sync_status", () => {
+    status.textContent = model.get("sync_status") || "";
+    status.hidden = !status.textContent;
+  });
   model.on("change:show_editor_claims", () => {
     article.classList.toggle("annotate-hide-editor", !model.get("show_editor_claims"));
     paint();

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypedDict
@@ -31,10 +32,10 @@ from ..model import NOTE_LIMIT, Annotation, reader_name
 from ..placement import place
 from ..store import Store, StoreError
 from ..vocabulary import CLAIM_TYPES, STATUSES, vocabulary_json
+from .classmates import ClassLink, ClassmateView
 from .notes import NOTE_TAG
 
 __all__ = ["ClaimHighlighter", "HighlightView"]
-
 
 
 class HighlightView(TypedDict, total=False):
@@ -85,6 +86,12 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         help="Editor-marked claims: [{id, type, start, end}]."
     ).tag(sync=True)
     show_editor_claims = traitlets.Bool(True, help="Paint the editor-marked claims.").tag(sync=True)
+    classmates: traitlets.List[ClassmateView] = traitlets.List(
+        help="Classmates' highlights on this article, with their replies (after annotate join)."
+    ).tag(sync=True)
+    sync_status = traitlets.Unicode(
+        "", help="How the sync with the class stands; empty when no class was joined."
+    ).tag(sync=True)
 
     def __init__(
         self,
@@ -93,6 +100,7 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         *,
         reader: str | None = None,
         show_editor_claims: bool = True,
+        sync: bool = True,
     ) -> None:
         self._article = article
         self._store = store if isinstance(store, Store) else Store(store)
@@ -108,8 +116,17 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             editor_claims=[dataclasses.asdict(c) for c in article.claims],
             show_editor_claims=show_editor_claims,
         )
+        # The sync worker's thread and the kernel's both publish: one at a time.
+        self._lock = threading.RLock()
         self._load()
         self.on_msg(self._on_message)
+        self._class = ClassLink.start(self, self._store, article) if sync else None
+
+    def sync_now(self) -> str:
+        """Push and pull now, on this thread; returns the sync status (joined readers)."""
+        if self._class is not None:
+            self._class.sync_now()
+        return str(self.sync_status)
 
     # -- Python API ------------------------------------------------------------
 
@@ -156,11 +173,13 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
 
     def _load(self) -> None:
         """Re-anchor the chapter's stored annotations on the current text."""
-        for stored in self._store.list(source=self._article.source):
-            if NOTE_TAG in stored.tags:
-                continue  # a paragraph note: ReaderNotes shows those
-            self._annotations[stored.id] = self._reanchor(stored)
-        self._publish(notify=False)
+        with self._lock:
+            for stored in self._store.list(source=self._article.source):
+                if NOTE_TAG in stored.tags or stored.reply_to is not None:
+                    continue  # a paragraph note (ReaderNotes shows those) or a reply
+                if stored.id not in self._annotations:
+                    self._annotations[stored.id] = self._reanchor(stored)
+            self._publish(notify=False)
 
     def _reanchor(self, ann: Annotation) -> Annotation:
         # Re-anchoring is not an edit: saved with add(), so `modified` stays.
@@ -170,7 +189,8 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         return placed
 
     def _publish(self, notify: bool = True) -> None:
-        self.highlights = [_view(a) for a in self.annotations]
+        with self._lock:
+            self.highlights = [_view(a) for a in self.annotations]
         if notify:
             for callback in self._callbacks:
                 callback(self.annotations)
@@ -184,6 +204,8 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             self.send({"error": f"Not saved: {err}"})
             return
         self._publish()
+        if self._class is not None:
+            self._class.kick()
 
     def _apply(self, msg: dict[str, Any]) -> None:
         action = msg.get("action")

@@ -20,6 +20,7 @@ classmates cache: never into the reader's own annotations, never exported.
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -29,6 +30,16 @@ from ..store import LOCAL_ONLY_TAG, Store
 from .client import ClassClient, Conflict, Offline, Refused
 
 __all__ = ["PushResult", "Syncer"]
+
+# One push at a time per store file in this process: two widgets (and their workers)
+# on one store must not both send the same create.
+_PUSHING: dict[str, threading.Lock] = {}
+_PUSHING_GUARD = threading.Lock()
+
+
+def _push_lock(store: Store) -> threading.Lock:
+    with _PUSHING_GUARD:
+        return _PUSHING.setdefault(str(store.path.resolve()), threading.Lock())
 
 
 @dataclass
@@ -91,6 +102,10 @@ class Syncer:
 
     def push(self) -> PushResult:
         """Send every waiting change, oldest first; stop (keeping the rest) when offline."""
+        with _push_lock(self.store):
+            return self._push()
+
+    def _push(self) -> PushResult:
         result = PushResult()
         with self.store.transaction() as db:
             entries = db.execute(
