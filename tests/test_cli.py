@@ -194,3 +194,22 @@ def test_import_keeps_notes_on_pages_without_an_article(
     assert "1 anchored, 0 moved, 1 orphaned" in capsys.readouterr().out
     stored = {a.exact: a for a in Store(book / "store.db").list()}
     assert stored["1960"].note == "when exactly?" and stored["1960"].orphan
+
+
+def test_import_sends_only_the_readers_own_notes_to_a_class(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A classmate's file kept here must never go up to the class under this reader's name."""
+    import sqlite3
+    from dataclasses import replace
+
+    monkeypatch.setenv("ANNOTATE_READER", "Ana")
+    mine = replace(highlight("war-fighting headquarters", "mine"), creator="Ana")
+    theirs = replace(highlight("war-fighting headquarters", "theirs"), creator="Ben")
+    theirs = replace(theirs, id="urn:uuid:00000000-0000-4000-8000-00000000000b")
+    assert main(["import", str(write(book / "in.json", [mine, theirs]))]) == 0
+    with Store() as store:
+        assert store.count() == 2
+        path = store.path
+    queued = sqlite3.connect(path).execute("SELECT annotation_id FROM sync_outbox").fetchall()
+    assert queued == [(mine.id,)]

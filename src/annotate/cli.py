@@ -27,7 +27,7 @@ from .classroom import (
 from .classroom.feedback import student_feedback
 from .classroom.merge import merge
 from .exchange import ExchangeError, dump_collection, read_annotations, write_csv
-from .model import Annotation, AnnotationError
+from .model import Annotation, AnnotationError, reader_name
 from .newarticle import CONTROL, LAYOUTS, SLUG, NewArticleError, new_article
 from .placement import place_all
 from .store import Store, StoreError
@@ -53,8 +53,10 @@ def _import(args: argparse.Namespace) -> int:
     chapter = load_article(args.chapter) if args.chapter else None
     chapters = Chapters(book_root(Path.cwd()) or Path.cwd())
     placed, counts = place_all(pending, (lambda _: chapter) if chapter else chapters.article)
+    me = reader_name()
     with Store(args.store) as store:
-        store.add_many(placed)
+        # Only the reader's own notes go up to a class: a classmate's file stays here.
+        store.add_many(placed, share=lambda a: a.creator == me)
     print(
         f"imported {len(placed)} annotation(s) from {len(args.files)} file(s): "
         f"{counts['anchored']} anchored, {counts['moved']} moved, {counts['orphaned']} orphaned"

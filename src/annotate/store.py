@@ -25,7 +25,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -166,11 +166,20 @@ class Store:
         self.add_many([annotation])
         return annotation
 
-    def add_many(self, annotations: Iterable[Annotation]) -> int:
-        """Save many in one transaction: all or nothing. Returns how many."""
+    def add_many(
+        self,
+        annotations: Iterable[Annotation],
+        share: Callable[[Annotation], bool] | None = None,
+    ) -> int:
+        """Save many in one transaction: all or nothing. Returns how many.
+
+        Each one waits to go up to the reader's class, unless ``share`` says no
+        (``annotate import`` keeps a classmate's notes here without sending them
+        to the class under this reader's name).
+        """
         items = list(annotations)
         rows = [_row(a) for a in items]
-        kept = [LOCAL_ONLY_TAG not in a.tags for a in items]
+        kept = [LOCAL_ONLY_TAG not in a.tags and (share is None or share(a)) for a in items]
         with self.transaction() as db:
             db.executemany(
                 'INSERT OR REPLACE INTO annotations (id, source, start, "end", created, modified,'
