@@ -662,3 +662,23 @@ def test_agreement_mode_scores_and_contested_passages(
     assert page.locator("mark.annotate-heat").count() > 0
     assert outside == []
     page.close()
+
+
+def test_replies_are_not_chapters_or_students(book: Article) -> None:
+    """A teacher's reply answers a note: it is not a highlight on some page of its own."""
+    from annotate.classroom.report_data import build_report
+
+    root = mark(book, "port", "Ana")
+    reply = replace(
+        root,
+        id="urn:uuid:00000000-0000-4000-8000-0000000000aa",
+        creator="Teacher",
+        exact="",
+        start=0,
+        end=0,
+        reply_to=root.id,
+        note="Good catch.",
+    )
+    data = build_report([root, reply], Path("."))
+    assert data["students"] == ["Ana"]
+    assert [c["source"] for c in data["chapters"]] == [book.source]

@@ -355,7 +355,9 @@ def build_report(
     tags, becomes a pseudonym (see :func:`pseudonyms`).
     """
     where = Placement(root)
-    placed, _ = place_all(annotations, where.article)
+    # Replies answer a note, not the text: they are no highlight and their authors
+    # (often the teacher) no students of the heatmap.
+    placed, _ = place_all([a for a in annotations if a.reply_to is None], where.article)
     names = sorted({a.creator for a in placed}, key=lambda n: (n.casefold(), n))
     scrub: Callable[[str], str] = str
     if anonymize:
