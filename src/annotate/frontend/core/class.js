@@ -384,7 +384,8 @@ var AnnotateClass = (function () {
      */
     async function take(item) {
       if (!item || typeof item.id !== "string") return;
-      const mine = ownOf(item.id) || (typeof item.canonical === "string" && options.localIds().has(item.canonical) ? item.canonical : null);
+      // Replies, the reader's too, are shown as the server holds them (threads).
+      const mine = typeof item.target === "string" ? null : ownOf(item.id) || (typeof item.canonical === "string" && options.localIds().has(item.canonical) ? item.canonical : null);
       if (!mine) {
         remote.set(item.id, item);
         return;
