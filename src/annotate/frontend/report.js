@@ -176,6 +176,22 @@ function typeChip(type) {
 }
 
 /**
+ * `table` in a box that scrolls sideways on a narrow screen. The table is a stop in
+ * the tab order (named by a caption that repeats the section's heading), so keyboard
+ * users can scroll its box with the arrow keys.
+ * @param {HTMLElement} table @param {HTMLElement} section
+ */
+function scroller(table, section) {
+  const caption = el("caption", { class: "annotate-report-sr-only" },
+    section.querySelector("h2")?.textContent || "");
+  table.prepend(caption);
+  table.setAttribute("tabindex", "0");
+  const box = el("div", { class: "annotate-report-scroll" });
+  box.append(table);
+  return box;
+}
+
+/**
  * Draw `data` into `host`; returns a cleanup function.
  * @param {HTMLElement} host @param {ReportData} data @returns {() => void}
  */
@@ -236,8 +252,8 @@ export function renderReport(host, data) {
     const help = el(
       "p",
       { class: "annotate-report-help" },
-      "Darker words were highlighted by more students; the number at a passage's peak says " +
-        "how many. Each paragraph's notes are listed under it. The filters change the article " +
+      "Darker words were highlighted by more students; the small number after each passage " +
+        "says how many (dark where a rise peaks). Each paragraph's notes are listed under it. The filters change the article " +
         "and its notes; the summaries are for the whole class.",
     );
     head.append(cards, help);
@@ -381,7 +397,7 @@ export function renderReport(host, data) {
       const undefinedItem = el("li");
       undefinedItem.append(
         el("span", { class: "annotate-report-swatch annotate-agree-0", "aria-hidden": "true" }),
-        "undefined (fewer than two students, or one label throughout)",
+        "α – undefined (fewer than two students, or one label throughout)",
       );
       list.append(undefinedItem);
       legend.append(list, el("p", { class: "annotate-report-rule" },
@@ -453,8 +469,9 @@ export function renderReport(host, data) {
 
   /**
    * Fill `node` with text[start:end] as runs of equal heat; each heated run is a
-   * <mark> whose title says how many students, and the peak of each rise shows its
-   * count as a small number (CSS-drawn, so copying the words copies only words).
+   * <mark> whose title says how many students, and ends with its count as a small
+   * number, dark at the peak of each rise (CSS-drawn, so copying the words copies only
+   * words): the count never rests on the shade alone.
    * @param {HTMLElement} node @param {string[]} text @param {number} start @param {number} end
    * @param {Int32Array} counts @param {Uint8Array} claimed @param {number} max @param {number} scope
    */
@@ -470,7 +487,6 @@ export function renderReport(host, data) {
     runs.forEach((run, j) => {
       const before = j > 0 ? runs[j - 1].c : 0;
       const after = j + 1 < runs.length ? runs[j + 1].c : 0;
-      // A lone student's highlight needs no number: its title says so.
       const peak = run.c > 1 && run.c > before && run.c > after;
       // Split the run where an editor's claim starts or ends.
       /** @type {HTMLElement | null} */
@@ -495,6 +511,7 @@ export function renderReport(host, data) {
         }
         s = i;
       }
+      if (last && run.c) last.dataset.label = String(run.c);
       if (peak && last) last.dataset.peak = String(run.c);
     });
   }
@@ -527,6 +544,7 @@ export function renderReport(host, data) {
           class: `annotate-agree annotate-agree-${agreementLevel(sentence.alpha)}`,
         });
         mark.dataset.alpha = figure(sentence.alpha);
+        mark.dataset.label = sentence.alpha === null ? "α –" : `α ${figure(sentence.alpha)}`;
         const labels = Object.entries(sentence.labels)
           .map(([key, n]) => `${types.get(key)?.label || "No type"} ${n}`).join(", ");
         mark.title = (sentence.alpha === null ? sentence.alphaNote : `α = ${figure(sentence.alpha)}`) +
@@ -555,7 +573,10 @@ export function renderReport(host, data) {
       more.addEventListener("click", () => {
         if (all) expanded.delete(key);
         else expanded.add(key);
-        box.replaceWith(noteList(notes, key, withPlace));
+        const next = noteList(notes, key, withPlace);
+        box.replaceWith(next);
+        // The button was replaced with its list: focus goes to its successor.
+        next.querySelector("button")?.focus();
       });
       box.append(more);
     }
@@ -623,7 +644,7 @@ export function renderReport(host, data) {
       row.append(as, found, given);
       table.lastElementChild?.append(row);
     }
-    section.append(table);
+    section.append(scroller(table, section));
     return section;
   }
 
@@ -699,7 +720,7 @@ export function renderReport(host, data) {
       );
       table.lastElementChild?.append(tr);
     }
-    section.append(table);
+    section.append(scroller(table, section));
     return section;
   }
 
@@ -754,7 +775,7 @@ export function renderReport(host, data) {
       tr.append(el("td", { class: "annotate-report-total" }, String(row.total)));
       table.lastElementChild?.append(tr);
     }
-    section.append(table);
+    section.append(scroller(table, section));
     return section;
   }
 }
