@@ -15,6 +15,7 @@ import traitlets
 
 import annotate
 from annotate.article import load_article
+from annotate.jupyter.classmates import ClassLink
 
 from .conftest import ROOT
 
@@ -237,10 +238,11 @@ def test_a_joined_highlighter_syncs_and_shows_classmates(class_server: Any, stor
     try:
         create(hl, "the establishment", note="mine")
         assert "Synced" in hl.sync_now()
-        seen = [(c["creator"], c["note"], c["exact"], c["replies"]) for c in hl.classmates]
-        assert seen == [
-            ("Ben", "Ben: expedite?", WORDS, [{"creator": "Ben", "note": "Good question"}])
+        seen = [
+            (c["creator"], c["note"], c["exact"], [(r["creator"], r["note"]) for r in c["replies"]])
+            for c in hl.classmates
         ]
+        assert seen == [("Ben", "Ben: expedite?", WORDS, [("Ben", "Good question")])]
         assert (hl.classmates[0]["start"], hl.classmates[0]["end"]) == (start, end)
         assert [h["note"] for h in hl.highlights] == ["mine"]  # classmates stay apart
         with ClassClient(ben) as client:
@@ -252,6 +254,59 @@ def test_a_joined_highlighter_syncs_and_shows_classmates(class_server: Any, stor
     finally:
         if hl._class is not None:
             hl._class.worker.stop()
+
+
+def test_visibility_per_note_and_replies_go_up(class_server: Any, store: Path) -> None:
+    from annotate.model import Annotation
+    from annotate.sync import ClassClient
+
+    made = class_server.new_class()
+    ana = class_server.student(made, "Ana")
+    ben = class_server.student(made, "Ben")
+    start, end = span(WORDS)
+    theirs = Annotation.new(source=ARTICLE.source, text=ARTICLE.text, start=start, end=end)
+    with ClassClient(ben) as client:
+        ben_iri, _, _ = client.create(theirs.to_w3c())
+    ana.save()
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store, reader="Ana", sync=False)
+    hl._class = ClassLink(hl, hl._store, ARTICLE, ana)  # no worker: this test syncs by hand
+    hl.joined = True
+    create(hl, "the establishment", note="for the teacher", audience="teacher")
+    (mine,) = hl.highlights
+    assert (mine["audience"], mine["iri"], mine["replies"]) == ("teacher", None, [])
+    assert mine["modified"] == hl.annotations[0].modified != ""
+    hl.sync_now()
+    (mine,) = hl.highlights
+    assert mine["iri"] is not None and mine["iri"].startswith(class_server.url)
+    assert send(hl, {"action": "reply", "target": ben_iri, "note": "Which command?"}) == []
+    assert send(hl, {"action": "reply", "target": mine["iri"], "note": "Self-check"}) == []
+    (other,) = hl.classmates
+    assert [(r["note"], r["waiting"]) for r in other["replies"]] == [("Which command?", True)]
+    hl.sync_now()
+    (other,) = hl.classmates
+    assert [(r["creator"], r["note"], r["waiting"]) for r in other["replies"]] == [
+        ("Ana", "Which command?", False)
+    ]
+    assert [r["note"] for r in hl.highlights[0]["replies"]] == ["Self-check"]
+    with ClassClient(class_server.teacher(made)) as client:
+        seen = {i["id"]: i for i in client.list(ARTICLE.source)}
+    assert seen[mine["iri"]]["audience"]["schema:audienceType"] == "teacher"
+    replies = [i for i in seen.values() if i.get("motivation") == "replying"]
+    assert sorted(r["target"] for r in replies) == sorted([ben_iri, mine["iri"]])
+    with ClassClient(ben) as client:  # a note for the teacher is not the class's
+        assert mine["iri"] not in {i["id"] for i in client.list(ARTICLE.source)}
+    hl.sync_now()  # nothing goes up twice
+    with ClassClient(ben) as client:
+        assert len([i for i in client.list(None) if i.get("motivation") == "replying"]) == 1
+
+
+def test_a_reply_needs_a_thread_in_the_class(store: Path) -> None:
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store, reader="Ana", sync=False)
+    sent = send(hl, {"action": "reply", "target": "http://x/classes/c/annotations/1", "note": "hi"})
+    assert sent and "in the class" in sent[0]["error"]
+    start, end = span(WORDS)
+    draft = {"start": start, "end": end, "claimType": None, "status": None, "audience": "world"}
+    assert "unknown visibility" in send(hl, {"action": "create", "draft": draft})[0]["error"]
 
 
 def test_offline_the_highlighter_counts_waiting_changes(store: Path) -> None:
@@ -291,12 +346,26 @@ def test_classmates_are_drawn_apart_and_as_text(store: Path, browser: Any, artif
             "creator": "Ben <b>",
             "note": "expedite? <img src=x onerror=alert(1)>",
             "claimType": None,
-            "replies": [{"creator": "Teacher", "note": "Good question"}],
+            "replies": [
+                {"creator": "Teacher", "note": "Good question", "created": "", "waiting": False}
+            ],
+        }
+    ]
+    hl.joined = True
+    iri = "http://127.0.0.1/classes/c/annotations/2"
+    hl.highlights = [
+        {
+            **hl.highlights[0],
+            "audience": "teacher",
+            "iri": iri,
+            "replies": [
+                {"creator": "Ben", "note": "<i>me too</i>", "created": "", "waiting": False}
+            ],
         }
     ]
     js, css = hl._esm, hl._css
     names = ("text", "blocks", "vocabulary", "highlights", "editor_claims", "show_editor_claims")
-    state = {k: getattr(hl, k) for k in (*names, "classmates", "sync_status")}
+    state = {k: getattr(hl, k) for k in (*names, "classmates", "sync_status", "joined")}
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     page.set_content(f"<style>{css}</style><div id=host></div>")
     page.add_script_tag(
@@ -304,16 +373,39 @@ def test_classmates_are_drawn_apart_and_as_text(store: Path, browser: Any, artif
         content=js.replace("export default { render };", "")
         + f"""
 const state = {json.dumps(state)};
-const model = {{ get: (k) => state[k], on() {{}}, off() {{}}, send() {{}} }};
+window.__sent = [];
+const send = (m) => window.__sent.push(m);
+const model = {{ get: (k) => state[k], on() {{}}, off() {{}}, send }};
 render({{ model, el: document.getElementById("host") }});
 window.__drawn = true;""",
     )
     page.wait_for_function("window.__drawn === true")
+    # The reader's own: who may read it, and its thread with a box labelled Reply.
+    panel = page.locator(".annotate-widget-panel")
+    assert "Visible to: Teacher" in panel.inner_text()
+    assert "<i>me too</i>" in panel.inner_text() and panel.locator("i").count() == 0
+    panel.get_by_label("Reply", exact=True).fill("Thanks")
+    panel.get_by_role("button", name="Post reply").click()
+    assert page.evaluate("window.__sent") == [{"action": "reply", "target": iri, "note": "Thanks"}]
+    # The palette asks who may read a note.
+    panel.locator(".annotate-item-open").first.click()
+    palette = page.locator(".annotate-palette:not([hidden])")
+    assert palette.get_by_label("Who can read this note").input_value() == "teacher"
+    palette.get_by_label("Who can read this note").select_option("private")
+    palette.get_by_role("button", name="Save").click()
+    assert page.evaluate("window.__sent[1].draft.audience") == "private"
     marks = page.locator("mark.annotate-classmate")
     assert "".join(marks.all_inner_texts()).replace("the establishment", "") != ""
     listed = page.locator(".annotate-widget-classmates")
     assert "expedite? <img src=x onerror=alert(1)>" in listed.inner_text()
     assert listed.locator("img, b").count() == 0
     assert "Good question" in listed.inner_text()
+    listed.get_by_label("Reply", exact=True).fill("Which command?")
+    listed.get_by_role("button", name="Post reply").click()
+    assert page.evaluate("window.__sent[2]") == {
+        "action": "reply",
+        "target": "http://127.0.0.1/classes/c/annotations/1",
+        "note": "Which command?",
+    }
     page.screenshot(path=str(artifacts / "widget-classmate.png"), full_page=True)
     page.close()

@@ -1,11 +1,13 @@
 // @ts-check
-// The Jupyter widget's host for the shared highlighter (annotator.js, which the
-// Python side prepends to this file to make the widget's ES module).
-/* global AnnotateUI */
+// The Jupyter widget's host for the shared highlighter (annotator.js) and the class
+// parts the book uses too (class.js: visibility, threads); the Python side prepends
+// both to this file to make the widget's ES module.
+/* global AnnotateUI, AnnotateClass */
 
 /**
  * @typedef {{kind: string, start: number, end: number}} Block
  * @typedef {{id: string, type: string, start: number, end: number}} EditorClaim
+ * @typedef {{creator: string, note: string, created: string, waiting: boolean}} Reply
  */
 
 /** @param {{model: any, el: HTMLElement}} ctx */
@@ -33,6 +35,9 @@ function render({ model, el }) {
   shell.append(article, panel);
   el.replaceChildren(status, shell, classmates, error);
 
+  // One thread element per highlight and per view (class.js keeps a typed reply across repaints).
+  const viewKey = Math.random().toString(36).slice(2);
+  const visibility = AnnotateClass.visibilityField();
   /** @type {Element[]} */
   let blocks = [];
   /** @type {any} */
@@ -57,6 +62,8 @@ function render({ model, el }) {
       blocks,
       panel,
       paletteHost: shell,
+      paletteField: visibility,
+      decorateItem: decorate,
       vocabulary: model.get("vocabulary"),
       editorClaims: model.get("show_editor_claims"),
       onCreate: (/** @type {any} */ draft) => send({ action: "create", draft }),
@@ -68,6 +75,27 @@ function render({ model, el }) {
     });
     article.classList.toggle("annotate-hide-editor", !model.get("show_editor_claims"));
     paint();
+  }
+
+  /**
+   * A thread: its replies and a box labelled Reply (once the note is in the class).
+   * @param {string | null} iri @param {Reply[]} replies
+   */
+  function thread(iri, replies) {
+    return AnnotateClass.threadView({
+      root: iri ? `${viewKey} ${iri}` : null,
+      replies,
+      closed: iri ? "" : "Replies open once this note has reached the class.",
+      onReply: iri ? (/** @type {string} */ note) => send({ action: "reply", target: iri, note }) : null,
+    });
+  }
+
+  /** A listed highlight of the reader's, in a class: who may read it, its thread. @param {HTMLElement} li @param {any} h */
+  function decorate(li, h) {
+    if (!model.get("joined") || h.orphan) return;
+    const open = li.querySelector(".annotate-item-open");
+    if (open) open.appendChild(AnnotateClass.el("span", { class: "annotate-item-audience" }, `Visible to: ${AnnotateClass.audienceLabel(h.audience)}`));
+    li.appendChild(thread(h.iri || null, h.replies || []));
   }
 
   /** @param {object} message */
@@ -87,6 +115,11 @@ function render({ model, el }) {
 
   function paint() {
     if (!ui) return;
+    visibility.enable(Boolean(model.get("joined")));
+    AnnotateClass.keepFocus(repaint);
+  }
+
+  function repaint() {
     paintEditorClaims();
     const claims = /** @type {EditorClaim[]} */ (model.get("editor_claims"));
     const readers = /** @type {any[]} */ (model.get("highlights"));
@@ -143,18 +176,7 @@ function render({ model, el }) {
         note.textContent = o.note;
         item.append(note);
       }
-      if (o.replies.length) {
-        const thread = document.createElement("ul");
-        thread.setAttribute("aria-label", `Replies to ${o.creator}`);
-        for (const r of o.replies) {
-          const reply = document.createElement("li");
-          const name = document.createElement("strong");
-          name.textContent = `${r.creator}: `;
-          reply.append(name, r.note);
-          thread.append(reply);
-        }
-        item.append(thread);
-      }
+      item.append(thread(o.id, o.replies));
       list.append(item);
     }
     classmates.replaceChildren(heading, list);
@@ -163,6 +185,7 @@ function render({ model, el }) {
   model.on("change:highlights", paint);
   model.on("change:editor_claims", paint);
   model.on("change:classmates", paint);
+  model.on("change:joined", paint);
   model.on("change:sync_status", () => {
     status.textContent = model.get("sync_status") || "";
     status.hidden = !status.textContent;

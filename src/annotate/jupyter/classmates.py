@@ -4,7 +4,10 @@ After ``annotate join`` the widgets sync through ``annotate.sync.SyncWorker`` on
 background thread; the worker's news reaches the widget here, under the widget's
 lock, so the kernel's thread and the worker never publish at once. Classmates'
 annotations are re-anchored on the article (``placement.place``) and shown as
-their own list (``ClassmateView``), apart from the reader's highlights.
+their own list (``ClassmateView``), apart from the reader's highlights. Every
+thread (a classmate's highlight, or one of the reader's that reached the class)
+gathers the replies pulled from the class and the reader's own, those still
+waiting to go up marked as such.
 """
 
 from __future__ import annotations
@@ -12,19 +15,23 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from ..article import Article
-from ..model import Annotation
+from ..model import Annotation, instant
 from ..placement import place
 from ..store import Store
 from ..sync import ClassClient, Membership, MembershipError
 from ..sync.outbox import Syncer
 from ..sync.worker import SyncState, SyncWorker
 
-__all__ = ["ClassLink", "ClassmateView"]
+__all__ = ["ClassLink", "ClassmateView", "ReplyView"]
 
 
 class ReplyView(TypedDict):
+    """One reply in a thread, oldest first; ``waiting``: not on the server yet."""
+
     creator: str
     note: str
+    created: str
+    waiting: bool
 
 
 class ClassmateView(TypedDict):
@@ -83,14 +90,27 @@ class ClassLink:
             self.show()
 
     def show(self) -> None:
+        """Publish what the store holds: classmates' highlights, threads, server IRIs."""
         with ClassClient(self.membership) as client:
-            cached = Syncer(self.store, client).classmates(self.article.source)
+            syncer = Syncer(self.store, client)
+            cached = syncer.classmates(self.article.source)
+            iris = syncer.links()
+            queued = syncer.queued()
         replies: dict[str, list[ReplyView]] = {}
-        for ann in cached:
+        roots = {a.id for a in cached if a.reply_to is None} | set(iris.values())
+        mine = [a for root in roots for a in self.store.list(source=root) if a.reply_to == root]
+        for ann in [*cached, *mine]:
             if ann.reply_to is not None:
                 replies.setdefault(ann.reply_to, []).append(
-                    ReplyView(creator=ann.creator, note=ann.note)
+                    ReplyView(
+                        creator=ann.creator,
+                        note=ann.note,
+                        created=ann.created,
+                        waiting=ann.id in queued,
+                    )
                 )
+        for thread in replies.values():
+            thread.sort(key=lambda r: instant(r["created"]))
         views = []
         for ann in cached:
             if ann.reply_to is None:
@@ -101,6 +121,8 @@ class ClassLink:
             if not self.widget.sync_status:
                 self.widget.sync_status = "Syncing with your class…"
             self.widget.classmates = sorted(views, key=lambda v: (v["start"], v["end"]))
+            self.widget._iris, self.widget._replies = iris, replies
+            self.widget._publish(notify=False)
 
 
 def _view(ann: Annotation, replies: list[ReplyView]) -> ClassmateView:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypedDict
@@ -28,18 +29,22 @@ import traitlets
 
 from ..article import Article
 from ..frontend import CORE_DIR, FRONTEND_DIR, vocabulary_css
-from ..model import NOTE_LIMIT, Annotation, reader_name
+from ..model import AUDIENCES, NOTE_LIMIT, Annotation, now, reader_name
 from ..placement import place
 from ..store import Store, StoreError
 from ..vocabulary import CLAIM_TYPES, STATUSES, vocabulary_json
-from .classmates import ClassLink, ClassmateView
+from .classmates import ClassLink, ClassmateView, ReplyView
 from .notes import NOTE_TAG
 
 __all__ = ["ClaimHighlighter", "HighlightView"]
 
 
 class HighlightView(TypedDict, total=False):
-    """One highlight as the front end sees it (positions in code points)."""
+    """One highlight as the front end sees it (positions in code points).
+
+    In a class: ``audience`` is who may read it, ``iri`` its address on the class
+    server once it is there (replies need it), ``replies`` its thread.
+    """
 
     id: str
     start: int
@@ -49,15 +54,20 @@ class HighlightView(TypedDict, total=False):
     status: str | None
     note: str
     creator: str
+    modified: str
     orphan: bool
+    audience: str | None
+    iri: str | None
+    replies: list[ReplyView]
 
 
 def _front_end() -> tuple[str, str]:
     # The widget's module is the shared classic script plus its own host code.
-    js = (CORE_DIR / "annotator.js").read_text(encoding="utf-8")
-    js += "\n" + (FRONTEND_DIR / "widget.js").read_text(encoding="utf-8")
-    css = vocabulary_css() + (CORE_DIR / "annotator.css").read_text(encoding="utf-8")
-    css += (FRONTEND_DIR / "widget.css").read_text(encoding="utf-8")
+    # class.js (visibility, threads) is the book's own, shared rather than copied.
+    scripts = (CORE_DIR / "annotator.js", CORE_DIR / "class.js", FRONTEND_DIR / "widget.js")
+    styles = (CORE_DIR / "annotator.css", CORE_DIR / "class.css", FRONTEND_DIR / "widget.css")
+    js = "\n".join(path.read_text(encoding="utf-8") for path in scripts)
+    css = vocabulary_css() + "".join(path.read_text(encoding="utf-8") for path in styles)
     return js, css
 
 
@@ -89,6 +99,9 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     classmates: traitlets.List[ClassmateView] = traitlets.List(
         help="Classmates' highlights on this article, with their replies (after annotate join)."
     ).tag(sync=True)
+    joined = traitlets.Bool(
+        False, help="The reader joined a class: each note has a visibility and a thread."
+    ).tag(sync=True)
     sync_status = traitlets.Unicode(
         "", help="How the sync with the class stands; empty when no class was joined."
     ).tag(sync=True)
@@ -109,6 +122,9 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         self._annotations: dict[str, Annotation] = {}
         # Deleted annotations, kept so "Undo delete" brings back the very same one.
         self._trash: dict[str, Annotation] = {}
+        # From the class link (ClassLink.show): server IRIs of ours, threads by IRI.
+        self._iris: dict[str, str] = {}
+        self._replies: dict[str, list[ReplyView]] = {}
         super().__init__(
             text=article.text,
             blocks=[dataclasses.asdict(b) for b in article.blocks],
@@ -121,6 +137,7 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         self._load()
         self.on_msg(self._on_message)
         self._class = ClassLink.start(self, self._store, article) if sync else None
+        self.joined = self._class is not None
 
     def sync_now(self) -> str:
         """Push and pull now, on this thread; returns the sync status (joined readers)."""
@@ -190,7 +207,7 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
 
     def _publish(self, notify: bool = True) -> None:
         with self._lock:
-            self.highlights = [_view(a) for a in self.annotations]
+            self.highlights = [self._view(a) for a in self.annotations]
         if notify:
             for callback in self._callbacks:
                 callback(self.annotations)
@@ -203,9 +220,10 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         except (ValueError, KeyError, TypeError, StoreError, sqlite3.Error) as err:
             self.send({"error": f"Not saved: {err}"})
             return
-        self._publish()
         if self._class is not None:
+            self._class.show()  # a reply joins its thread, marked waiting
             self._class.kick()
+        self._publish()
 
     def _apply(self, msg: dict[str, Any]) -> None:
         action = msg.get("action")
@@ -221,13 +239,18 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                 note=draft["note"],
                 creator=self._reader,
             )
+            ann = dataclasses.replace(ann, audience=draft["audience"])
             self._store.add(ann)
             self._annotations[ann.id] = ann
         elif action == "update":
             old = self._annotations[str(msg["id"])]
             draft = _draft(msg["draft"], len(self.text))
             new = dataclasses.replace(
-                old, claim_type=draft["claimType"], status=draft["status"], note=draft["note"]
+                old,
+                claim_type=draft["claimType"],
+                status=draft["status"],
+                note=draft["note"],
+                audience=draft["audience"] or old.audience,
             )
             self._annotations[old.id] = self._store.update(new)
         elif action == "delete":
@@ -243,8 +266,55 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             start, end = int(msg["start"]), int(msg["end"])
             moved = old.at(self._article.text, start, end)  # refuses a span outside the text
             self._annotations[old.id] = self._store.update(moved)
+        elif action == "reply":
+            self._store.add(self._reply(str(msg["target"]), msg["note"]))
         else:
             raise ValueError(f"unknown action {action!r}")
+
+    def _reply(self, target: str, note: Any) -> Annotation:
+        """A reply to the thread at ``target``, a server IRI this widget shows."""
+        known = set(self._iris.values()) | {c["id"] for c in self.classmates}
+        if self._class is None or target not in known:
+            raise ValueError("replies go to a highlight that is in the class")
+        if not isinstance(note, str) or not note.strip():
+            raise ValueError("a reply needs some text")
+        if len(note.encode("utf-8")) > NOTE_LIMIT:
+            raise ValueError("a reply must be text of at most 100 KB")
+        stamp = now()
+        return Annotation(
+            id=f"urn:uuid:{uuid.uuid4()}",
+            source=target,
+            exact="",
+            prefix="",
+            suffix="",
+            start=0,
+            end=0,
+            creator=self._reader,
+            created=stamp,
+            modified=stamp,
+            note=note.strip(),
+            motivation="replying",
+            audience="class",
+            reply_to=target,
+        )
+
+    def _view(self, ann: Annotation) -> HighlightView:
+        iri = self._iris.get(ann.id)
+        return HighlightView(
+            id=ann.id,
+            start=ann.start,
+            end=ann.end,
+            exact=ann.exact,
+            claimType=ann.claim_type,
+            status=ann.status,
+            note=ann.note,
+            creator=ann.creator,
+            modified=ann.modified,
+            orphan=ann.orphan,
+            audience=ann.audience,
+            iri=iri,
+            replies=self._replies.get(iri, []) if iri else [],
+        )
 
 
 def _draft(raw: Any, length: int) -> dict[str, Any]:
@@ -261,18 +331,14 @@ def _draft(raw: Any, length: int) -> dict[str, Any]:
     note = raw.get("note") or ""
     if not isinstance(note, str) or len(note.encode("utf-8")) > NOTE_LIMIT:
         raise ValueError("a note must be text of at most 100 KB")
-    return {"start": start, "end": end, "claimType": kind, "status": status, "note": note}
-
-
-def _view(ann: Annotation) -> HighlightView:
-    return HighlightView(
-        id=ann.id,
-        start=ann.start,
-        end=ann.end,
-        exact=ann.exact,
-        claimType=ann.claim_type,
-        status=ann.status,
-        note=ann.note,
-        creator=ann.creator,
-        orphan=ann.orphan,
-    )
+    audience = raw.get("audience")
+    if audience not in (None, *AUDIENCES):
+        raise ValueError(f"unknown visibility {audience!r}")
+    return {
+        "start": start,
+        "end": end,
+        "claimType": kind,
+        "status": status,
+        "note": note,
+        "audience": audience,
+    }

@@ -68,6 +68,20 @@ class Syncer:
         with self.store.transaction() as db:
             return int(db.execute("SELECT count(*) FROM sync_outbox").fetchone()[0])
 
+    def queued(self) -> set[str]:
+        """Ids of the local annotations with a change waiting to go up."""
+        with self.store.transaction() as db:
+            return {str(r[0]) for r in db.execute("SELECT annotation_id FROM sync_outbox")}
+
+    def links(self) -> dict[str, str]:
+        """Local annotation id -> the IRI of its copy on the server, for those it has."""
+        with self.store.transaction() as db:
+            rows = db.execute(
+                "SELECT annotation_id, iri FROM sync_remote WHERE container = ?",
+                (self.container,),
+            ).fetchall()
+        return {str(r[0]): str(r[1]) for r in rows}
+
     def remote(self, annotation_id: str) -> tuple[str, str] | None:
         """``(IRI, ETag)`` of the server's copy of a local annotation, if it has one."""
         with self.store.transaction() as db:
