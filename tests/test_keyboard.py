@@ -9,6 +9,7 @@ said in the polite live region.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -215,3 +216,46 @@ def test_import_and_export_by_keyboard(page: Any, tmp_path: Path) -> None:
     page.keyboard.press("Escape")  # the panel closes; focus back on its button
     assert page.locator("#annotate-layer-panel").is_hidden()
     assert focused(page).startswith("button.annotate-layer-toggle")
+
+
+def test_a_note_not_found_is_reattached_by_keyboard(page: Any, tmp_path: Path) -> None:
+    # A note whose words left the text: listed under "Not found in this text".
+    at = ARTICLE.text.index("Striking a determined tone")
+    placed = Annotation.new(
+        source=ARTICLE.source, text=ARTICLE.text, start=at, end=at + 8, note="Lost words"
+    )
+    lost = replace(placed, exact="submarines surfaced at dawn", prefix="x", suffix="y")
+    page.evaluate(
+        "([name, text]) => annotateLayer.importText(name, text)",
+        ["lost.json", json.dumps(collection([lost]))],
+    )
+    [record] = records(page)
+    assert record["orphan"]
+    if not page.locator("#annotate-layer-panel").is_visible():  # an import with orphans opens it
+        open_panel(page)
+
+    # "Re-attach to selection" with no words selected starts choosing them; Escape
+    # stops and brings focus back to it.
+    tab_to(page, ".annotate-orphans .annotate-reattach")
+    page.keyboard.press("Enter")
+    said(page, "Choose the words for the note on “submarines surfaced at dawn”")
+    page.keyboard.press("Escape")
+    assert focused(page).startswith("button.annotate-reattach")
+    assert records(page)[0]["orphan"]
+
+    # The entry's own button does the same; the arrows pick the words, Enter re-attaches.
+    tab_to(page, ".annotate-orphans .annotate-item-open", back=True)
+    page.keyboard.press("Enter")
+    for _ in range(2):
+        page.keyboard.press("ArrowDown")  # the headline, the dek, the first sentence
+    sentence = page.evaluate("getSelection().toString()")
+    page.keyboard.press("Shift+ArrowLeft")  # a word shorter
+    words = " ".join(sentence.split()[:-1])
+    page.keyboard.press("Enter")
+    [record] = records(page)
+    assert not record["orphan"]
+    assert record["exact"].split() == words.split()
+    assert record["note"] == "Lost words"
+    said(page, "Note re-attached")
+    assert page.locator(".annotate-orphans .annotate-item").count() == 0
+    assert focused(page).startswith("mark.annotate-hl")

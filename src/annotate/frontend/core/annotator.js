@@ -565,6 +565,18 @@ var AnnotateUI = (function () {
       if (!m) return pos;
       return codePointAt(index.table, dir > 0 ? u + m[0].length : u - m[0].length);
     }
+    /** The orphan whose words the keyboard cursor is choosing: Enter re-attaches it. @type {string | null} */
+    let reattaching = null;
+    /** Where focus goes back to when re-attaching stops. @type {HTMLElement | null} */
+    let reattachFrom = null;
+    /** @param {Highlight} h @param {HTMLElement} from */
+    function reattachMode(h, from) {
+      if (!options.onReattach || !sentenceList.length) return;
+      reattaching = h.id;
+      reattachFrom = from;
+      keyMode();
+      announce(`Choose the words for the note on “${h.exact}”: arrow keys move, Shift+Arrow grows or shrinks, Enter re-attaches, Escape stops.`);
+    }
     function keyMode() {
       if (!sentenceList.length) return;
       cursor = Math.max(0, cursor);
@@ -593,11 +605,24 @@ var AnnotateUI = (function () {
         const range = rangeOf(span.start, span.end);
         clearPreview();
         root.classList.remove("annotate-keyboard-mode");
+        if (reattaching && options.onReattach) {
+          const id = reattaching;
+          reattaching = null;
+          options.onReattach(id, span.start, span.end);
+          // The host repaints now (the book) or when its answer comes (the widget):
+          // either way focus ends on the re-attached highlight.
+          const mark = root.querySelector(`mark[data-annotate-ids~="${CSS.escape(id)}"]`);
+          if (mark instanceof HTMLElement) mark.focus();
+          else { refocus = id; root.blur(); }
+          return;
+        }
         openPalette(span.start, span.end, null, range ? range.getBoundingClientRect() : null);
       } else if (key === "Escape") {
         clearPreview();
         root.classList.remove("annotate-keyboard-mode");
-        keyButton.focus();
+        const back = reattaching && reattachFrom && document.contains(reattachFrom) ? reattachFrom : keyButton;
+        reattaching = null;
+        back.focus();
       }
     });
 
@@ -616,7 +641,7 @@ var AnnotateUI = (function () {
     const list = el("ul", { class: "annotate-list" });
     const orphanHeading = el("h3", { class: "annotate-orphan-heading", hidden: "" }, "Not found in this text");
     const orphanHelp = el("p", { class: "annotate-help", hidden: "" },
-      "The words these notes were written on are not in the text any more. They are kept; select the right words and choose Re-attach, or delete them.");
+      "The words these notes were written on are not in the text any more. They are kept; select the right words and choose Re-attach (or choose the note and pick its words with the arrow keys, then Enter), or delete them.");
     const orphans = el("ul", { class: "annotate-list annotate-orphans" });
     const undo = el("div", { class: "annotate-undo", role: "status" });
     panel.append(toolbar, keyHelp, heading, undo, list, orphanHeading, orphanHelp, orphans);
@@ -628,7 +653,7 @@ var AnnotateUI = (function () {
       const t = h.claimType ? types[h.claimType] : null;
       const open = el("button", { type: "button", class: "annotate-item-open" });
       // Named by all it shows (WCAG 2.5.3), after what it does.
-      if (!h.orphan) open.appendChild(el("span", { class: "annotate-sr-only" }, "Edit highlight: "));
+      open.appendChild(el("span", { class: "annotate-sr-only" }, h.orphan ? "Choose its words again: " : "Edit highlight: "));
       if (t) open.appendChild(el("span", { class: `annotate-badge annotate-type--${t.key}` }, `${t.symbol} ${t.label}`));
       const st = h.status ? statuses[h.status] : null;
       if (st) open.appendChild(el("span", { class: `annotate-status annotate-status--${st.key}` }, ` ${st.symbol} ${st.label}`));
@@ -638,11 +663,16 @@ var AnnotateUI = (function () {
       if (by) open.appendChild(el("span", { class: "annotate-item-creator" }, by));
       li.appendChild(open);
       if (h.orphan) {
-        open.addEventListener("click", () => { /* orphans have no place to open */ });
+        // An orphan has no place to open: choosing it starts choosing its words.
+        open.addEventListener("click", () => reattachMode(h, open));
         const again = el("button", { type: "button", class: "annotate-reattach" }, "Re-attach to selection");
         again.addEventListener("click", () => {
           const sel = window.getSelection();
-          if (!sel || sel.isCollapsed || !sel.rangeCount || !options.onReattach) return;
+          if (!sel || sel.isCollapsed || !sel.rangeCount || !root.contains(sel.getRangeAt(0).commonAncestorContainer)) {
+            reattachMode(h, again);
+            return;
+          }
+          if (!options.onReattach) return;
           const r = sel.getRangeAt(0);
           const s = offsetOf(index, r.startContainer, r.startOffset);
           const e = offsetOf(index, r.endContainer, r.endOffset);
