@@ -202,7 +202,9 @@ def test_highlight_with_mouse_and_keyboard_survives_restart(
     palette.wait_for()
     palette.get_by_role("button", name="Factual claim").click()
     palette.get_by_label("Status").select_option("supported")
-    palette.get_by_label("Note").fill("Check the joint statement <img src=x onerror=alert(1)>")
+    palette.get_by_label("Note", exact=True).fill(
+        "Check the joint statement <img src=x onerror=alert(1)>"
+    )
     palette.get_by_role("button", name="Save").click()
     mark = widget.locator("mark.annotate-hl.annotate-type--factual")
     mark.first.wait_for()
