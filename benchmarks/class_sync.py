@@ -129,6 +129,7 @@ def main() -> None:
             def reader(name: str) -> Any:
                 ctx = browser.new_context(viewport={"width": 1280, "height": 900})
                 page = ctx.new_page()
+                page.on("pageerror", lambda err: print(f"{name}: page error: {err}", file=sys.stderr))
                 page.goto(page_url, wait_until="load")
                 page.wait_for_function("window.annotateLayer !== undefined")
                 page.locator(".annotate-layer-toggle").click()
@@ -161,6 +162,9 @@ def main() -> None:
             for i in range(args.samples):
                 s = sentences[(i * 7) % len(sentences)]
                 a.evaluate("([s, e]) => annotateLayer.open(s, e)", [s["start"], min(s["end"], s["start"] + 40)])
+                if not a.locator(".annotate-palette").is_visible():
+                    a.screenshot(path=str(tmp / f"palette-{i}.png"))
+                    raise SystemExit(f"sample {i}: the palette did not open (see {tmp}/palette-{i}.png)")
                 a.locator(".annotate-palette").get_by_label("Note", exact=True).fill(f"A's sample {i}")
                 saved = a.evaluate(
                     "() => { const t = performance.timeOrigin + performance.now();"

@@ -621,21 +621,50 @@
     if (entry) { entry.scrollIntoView({ block: "center" }); entry.focus(); }
   }
 
-  /** What the server sent for this page, as classmates' highlights and threads. @param {any[]} items */
+  /** Classmates' notes read and placed, by IRI and version: each is anchored once. @type {Map<string, Record | null>} */
+  let readRemote = new Map();
+  /** @type {any[]} */
+  let remoteItems = [];
+  /** @type {ReturnType<typeof setTimeout> | null} */
+  let remoteTimer = null;
+
+  /**
+   * What the server sent for this page. Drawn once per burst: in a busy class events
+   * come faster than a page of highlights can be repainted for each.
+   * @param {any[]} items
+   */
   function takeRemote(items) {
+    remoteItems = items;
+    if (remoteTimer === null) remoteTimer = setTimeout(drawRemote, 30);
+  }
+
+  /** The server's notes as classmates' highlights and threads. */
+  function drawRemote() {
+    remoteTimer = null;
     const placedOthers = [];
     /** @type {Map<string, Record[]>} */
     const threads = new Map();
-    for (const item of items) {
-      let r;
-      try { r = AnnotateModel.fromW3C(item, vocabulary); } catch (err) { continue; }
+    /** @type {Map<string, Record | null>} */
+    const read = new Map();
+    for (const item of remoteItems) {
+      const key = `${item.id}\n${item.modified}`;
+      let r = readRemote.has(key) ? readRemote.get(key) : undefined;
+      if (r === undefined) {
+        try {
+          r = AnnotateModel.fromW3C(item, vocabulary);
+          if (!r.replyTo && r.source === pageSource) r = AnnotateAnchoring.place(r, text, pageSource).record;
+        } catch (err) { r = null; }
+      }
+      read.set(key, r);
+      if (!r) continue;
       if (r.replyTo) {
         if (!threads.has(r.replyTo)) threads.set(r.replyTo, []);
         /** @type {Record[]} */ (threads.get(r.replyTo)).push(r);
       } else if (r.source === pageSource) {
-        placedOthers.push(AnnotateAnchoring.place(r, text, pageSource).record);
+        placedOthers.push(r);
       }
     }
+    readRemote = read;
     for (const list of threads.values()) list.sort((a, b) => AnnotateModel.compareTimes(a.created, b.created));
     others = placedOthers;
     replies = threads;
@@ -724,6 +753,8 @@
     for (const name of ["", "-outbox", "-links", "-view"]) writeKey(`${CLASS_KEY}${name}`, []);
     others = [];
     replies = new Map();
+    remoteItems = [];
+    readRemote = new Map();
     classState = { online: true, waiting: 0, error: "", conflicts: [] };
     renderClass();
     show();
