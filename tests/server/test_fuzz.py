@@ -14,7 +14,7 @@ from schemathesis.checks import not_a_server_error
 
 from .conftest import Klass
 
-EXAMPLES = 50  # per operation: 13 operations, two databases, well under a minute
+EXAMPLES = 30  # per operation: 13 operations, two databases, well under a minute
 
 
 def test_no_server_errors(klass: Klass) -> None:
