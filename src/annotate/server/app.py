@@ -32,6 +32,8 @@ from .auth import join
 from .container import Record
 from .db import Database
 from .events import Waker, stream
+from .hub import HubConfig
+from .hub import install as install_hub
 from .migrate import upgrade
 from .protocol import (
     BODY_LIMIT,
@@ -121,9 +123,15 @@ def _check_accept(request: Request) -> None:
 
 
 def create_app(
-    url: str | None = None, *, migrate: bool = True, page_size: int = PAGE_SIZE
+    url: str | None = None,
+    *,
+    migrate: bool = True,
+    page_size: int = PAGE_SIZE,
+    hub: HubConfig | None = None,
 ) -> FastAPI:
     """The ASGI application on database ``url`` (see ``db.engine_url``).
+
+    ``hub``: signed in by JupyterHub (``annotate serve --hub``) instead of join tokens.
 
     ``migrate`` applies the schema migrations first; ``annotate serve`` does that once
     before it starts its workers, which then pass ``migrate=False``.
@@ -311,6 +319,8 @@ def create_app(
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
+    if hub is not None:
+        install_hub(app, routes, hub)
     add_report(app, db, routes)  # the teacher's live class report
     return app
 
@@ -355,4 +365,5 @@ def _handlers(app: FastAPI) -> None:
 
 def from_environment() -> FastAPI:
     """The app for uvicorn's workers: ``ANNOTATE_SERVER_DB`` names the database."""
-    return create_app(os.environ.get("ANNOTATE_SERVER_DB"), migrate=False)
+    hub = HubConfig.from_environment() if os.environ.get("ANNOTATE_HUB") else None
+    return create_app(os.environ.get("ANNOTATE_SERVER_DB"), migrate=False, hub=hub)

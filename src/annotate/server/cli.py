@@ -33,6 +33,15 @@ def _serve(args: argparse.Namespace) -> int:
     from .db import Database, engine_url
     from .migrate import upgrade
 
+    host, port = args.host, args.port
+    if args.hub:
+        from .hub import HubSetupError, hub_environment
+
+        try:
+            host, port = hub_environment(args.hub_classes, args.teachers, args.reveal)
+        except HubSetupError as err:
+            print(f"annotate serve --hub: {err}", file=sys.stderr)
+            return 2
     url = engine_url(args.db)
     db = Database.open(url)
     upgrade(db)  # once, here: the workers start on an up-to-date schema
@@ -40,12 +49,12 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ["ANNOTATE_SERVER_DB"] = url
     if args.book:
         os.environ["ANNOTATE_BOOK"] = str(args.book)  # the live report's chapters
-    print(f"annotate: serving {_safe(url)} on http://{args.host}:{args.port}/", file=sys.stderr)
+    print(f"annotate: serving {_safe(url)} on http://{host}:{port}/", file=sys.stderr)
     uvicorn.run(
         "annotate.server.app:from_environment",
         factory=True,
-        host=args.host,
-        port=args.port,
+        host=host,
+        port=port,
         workers=args.workers,
         proxy_headers=True,  # behind a load balancer, IRIs use the address clients used
         log_level="warning",
@@ -130,6 +139,32 @@ def register(sub: Any) -> None:
         "--book",
         metavar="DIR",
         help="the book whose chapters the live class report shows (default: the current folder)",
+    )
+    h = p.add_argument_group("as a JupyterHub service (no join codes: the Hub signs users in)")
+    h.add_argument(
+        "--hub",
+        action="store_true",
+        help="run as a service JupyterHub starts; listens on JUPYTERHUB_SERVICE_URL",
+    )
+    h.add_argument(
+        "--class",
+        dest="hub_classes",
+        action="append",
+        default=[],
+        metavar="GROUP",
+        help="a Hub group that is a class (repeat for each class)",
+    )
+    h.add_argument(
+        "--teachers",
+        default="teachers",
+        metavar="GROUP_OR_ROLE",
+        help="the Hub group or role whose members teach every class (default: teachers)",
+    )
+    h.add_argument(
+        "--reveal",
+        choices=("always", "after-own"),
+        default="always",
+        help="when students see classmates' notes, for the classes made from Hub groups",
     )
     p.set_defaults(func=_serve)
 
