@@ -44,7 +44,7 @@ class Membership:
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Membership | None:
-        """The class joined (``None`` when the reader joined none)."""
+        """The class joined (``None`` when the reader joined none), else the Hub's class."""
         path = (folder or home()) / FILE_NAME
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -53,7 +53,10 @@ class Membership:
                 name=str(data.get("name", "")),
             )
         except FileNotFoundError:
-            return None
+            # On a JupyterHub with the annotate service the Hub already signed the reader in.
+            from .hub import hub_membership
+
+            return hub_membership() if folder is None else None
         except (ValueError, KeyError, TypeError) as err:
             raise MembershipError(f"{path}: not a class file this kit wrote ({err})") from err
 
