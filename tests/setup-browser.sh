@@ -17,6 +17,15 @@ if [ ! -f "$here/.axe/node_modules/axe-core/axe.min.js" ]; then
     echo "npm is missing: the accessibility tests need axe-core (apt-get install npm)."
   fi
 fi
+# configurable-http-proxy for the JupyterHub test (tests/test_jupyterhub.py), into tests/.chp.
+if [ ! -x "$here/.chp/node_modules/.bin/configurable-http-proxy" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm install --prefix "$here/.chp" --no-audit --no-fund --silent configurable-http-proxy \
+      || echo "Could not install configurable-http-proxy: the JupyterHub test will be skipped (failed in CI)."
+  else
+    echo "npm is missing: the JupyterHub test needs configurable-http-proxy (apt-get install npm)."
+  fi
+fi
 if command -v chromium >/dev/null 2>&1; then
   exit 0
 fi
