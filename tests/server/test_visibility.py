@@ -90,3 +90,28 @@ def note_reply(target: str) -> dict[str, object]:
     from .conftest import note
 
     return note(reply_to=target)
+
+
+def test_teacher_feedback_is_for_that_student_only(klass: Klass) -> None:
+    """Feedback "for the teacher" on a student's note: that student sees it, nobody else."""
+    ana, ben = klass.join("Ana"), klass.join("Ben")
+    root = klass.post(ana)  # shared with the class
+    fb = klass.post(
+        klass.teacher,
+        text="see the readout",
+        reply_to=root["id"],
+        motivation="assessing",
+        audience="teacher",
+    )
+    ana_thread = klass.client.get(root["id"] + "/thread", headers=ana).json()["items"]
+    ben_thread = klass.client.get(root["id"] + "/thread", headers=ben).json()["items"]
+    assert len(ana_thread) == 2 and len(ben_thread) == 1
+    assert klass.client.get(fb["id"], headers=ana).status_code == 200
+    assert klass.client.get(fb["id"], headers=ben).status_code == 404
+    assert total(klass, ana) == 2 and total(klass, ben) == 1
+    assert "see the readout" in events(klass, ana)
+    assert "see the readout" not in events(klass, ben)
+    # A classmate's reply "for the teacher" stays between that classmate and the teacher.
+    klass.post(ben, text="ben to teacher", reply_to=root["id"], audience="teacher")
+    assert "ben to teacher" not in events(klass, ana)
+    assert total(klass, ana) == 2

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from .auth import Viewer
-from .db import Database, annotation_rows, events
+from .db import Database, annotation_rows, events, members
 from .protocol import PAGE_SIZE, etag
 
 __all__ = [
@@ -92,16 +92,27 @@ def visible(v: Viewer, table: Any) -> ColumnElement[bool]:
     c = table.c
     if table is events:
         root_rule = _own_rule(v, c.root_author_id, c.root_audience, c.source, c.class_id)
+        root_mine: ColumnElement[bool] = c.root_author_id == v.member_id
     else:
         root = annotation_rows.alias("root")
         root_rule = sa.exists().where(
             root.c.id == c.root_id,
             _own_rule(v, root.c.author_id, root.c.audience, root.c.source, root.c.class_id),
         )
+        root_mine = sa.exists().where(root.c.id == c.root_id, root.c.author_id == v.member_id)
     root_seen = sa.or_(c.root_id.is_(None), root_rule)
+    # Feedback: the teacher's reply "for the teacher" in a student's thread is between
+    # that student and the teacher; the rest of the class does not see it.
+    teacher = members.alias("teacher")
+    feedback = sa.and_(
+        c.root_id.is_not(None),
+        c.audience == "teacher",
+        root_mine,
+        sa.exists().where(teacher.c.id == c.author_id, teacher.c.role == "teacher"),
+    )
     return sa.and_(
         c.class_id == v.class_id,
-        _own_rule(v, c.author_id, c.audience, c.source, c.class_id),
+        sa.or_(_own_rule(v, c.author_id, c.audience, c.source, c.class_id), feedback),
         root_seen,
     )
 
