@@ -25,9 +25,9 @@ rewritten by a copy-edit has no right answer and is left out, and so is a note
 across a paragraph break. A note on the deleted sentence whose neighbourhood
 (prefix, quote and suffix) the look-alike repeats but for what a copy-edit or
 a move would change (one word; two side by side inside the quote; everything
-beyond a paragraph break) cannot be told apart from such an edit by what a
+beyond a paragraph break or the text's edge) cannot be told apart from such an edit by what a
 selector stores: it is counted apart ("indistinct"), not as right or wrong.
-Before this evaluation, the anchoring placed 4,889 of 7,414 such notes on the
+Before this evaluation, the anchoring placed 4,888 of 7,413 such notes on the
 look-alike (precision 44.9%); see issue 10.
 """
 
@@ -348,6 +348,14 @@ def neighbourhood_kept(text: str, new: str, a: int, b: int) -> bool:
                 continue
             if re.search(run(words[:i]) + r"\s*\S*\s*\S*\s*" + run(words[j:]), new):
                 return True
+    # Cut at the text's edge: the look-alike starts or ends the text.
+    before, after = prefix.split()[1:], suffix.split()[:-1]
+    for i in range(len(before) + 1):
+        if re.match(r"\s*" + run([*before[i:], *exact.split(), *after]), new):
+            return True
+    for j in range(len(after) + 1):
+        if re.search(run([*before, *exact.split(), *after[:j]]) + r"\s*$", new):
+            return True
     if "\n" in prefix and re.search(
         r"(^|\n)" + run((prefix.rsplit("\n", 1)[1] + exact + suffix).split()[:-1]), new
     ):
