@@ -17,10 +17,16 @@ var AnnotateAnchoring = (function () {
   "use strict";
 
   const CONTEXT_CHARS = 32;
-  const LONG_QUOTE = 16;
   const QUOTE_MIN = 0.75;
   const CONTEXT_MIN = 0.5;
   const MARGIN = 0.1;
+  const MAX_EDITS = 1;
+  const SLACK = 16;
+  const REACH = 128;
+  const LOSE = 8, OPEN = 2, ADD = 1;
+  // A word: letters and digits (Python's [^\W_]), punctuation and typography aside.
+  const WORD = /[\p{L}\p{N}]+/gu;
+  const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 
   /**
    * @typedef {{type: "TextQuoteSelector", exact: string, prefix?: string, suffix?: string}} QuoteSelector
@@ -102,6 +108,208 @@ var AnnotateAnchoring = (function () {
     return out;
   }
 
+  /** Words of a string: letters and digits only. @param {string} text */
+  const words = (text) => text.match(WORD) || [];
+
+  /** Whether `part` is `whole` with some characters left out. @param {string} part @param {string} whole */
+  function within(part, whole) {
+    const rest = Array.from(whole);
+    let k = 0;
+    for (const ch of part) {
+      while (k < rest.length && rest[k] !== ch) k++;
+      if (k === rest.length) return false;
+      k++;
+    }
+    return true;
+  }
+
+  /**
+   * @typedef {{outer: number, edits: number, quoteEdits: number, inserted: boolean, kept: boolean}} Alignment
+   * @typedef {[string, number, number]} Op
+   */
+
+  /**
+   * Sum up an alignment (_summary in Python); an end that is not free counts as kept.
+   * @param {Op[]} ops @param {string[]} old @param {string[]} neu @param {number | null} far
+   * @returns {Alignment}
+   */
+  function summary(ops, old, neu, far) {
+    let outer = 0, edits = 0, quoteEdits = 0, inserted = false, kept = false, seen = far !== 0;
+    /** @type {string[]} */ let lost = [];
+    /** @type {string[]} */ let added = [];
+    const close = () => {
+      if (lost.length) {
+        const damaged = within(added.join(""), lost.join(""));
+        edits += damaged && added.length ? 1 : lost.length;
+        quoteEdits += damaged || lost.length <= 2 ? 1 : lost.length;
+      }
+      inserted = inserted || added.length > lost.length + 1;
+    };
+    for (const [op, i, j] of ops) {
+      if (op === "k") {
+        if (seen) close();
+        else if (far === 0) outer = lost.length;
+        lost = []; added = []; seen = true; kept = true;
+      } else if (op === "l") lost.push(old[i]);
+      else added.push(neu[j]);
+    }
+    if (!kept) {
+      outer = far !== null ? lost.length : 0;
+      if (far === null) close();
+    } else if (far === -1) outer = lost.length;
+    else close();
+    return { outer, edits, quoteEdits, inserted, kept };
+  }
+
+  /**
+   * The `old` words aligned in order with `neu` (_kept in Python, same costs, same
+   * walk back, so both languages count the same edits).
+   * @param {string[]} old @param {string[]} neu @param {number | null} far @param {boolean} piece
+   * @returns {Alignment}
+   */
+  function alignWords(old, neu, far, piece) {
+    let head = 0, tail = 0;
+    while (head < old.length && head < neu.length && far !== 0 && old[head] === neu[head]) head++;
+    if (piece && far === -1) head = Math.min(head, old.length - 1);
+    while (tail < old.length - head && tail < neu.length - head && far !== -1 && old[old.length - 1 - tail] === neu[neu.length - 1 - tail]) tail++;
+    if (piece && far === 0) tail = Math.min(tail, old.length - head - 1);
+    const inner = old.slice(head, old.length - tail);
+    const wds = neu.slice(head, neu.length - tail);
+    const m = inner.length, n = wds.length;
+    const atPiece = piece ? (far === 0 ? 0 : m - 1) : -1;
+    /** @param {number} i @param {string} word */
+    const same = (i, word) => (i !== atPiece ? inner[i] === word : far === 0 ? word.endsWith(inner[i]) : word.startsWith(inner[i]));
+    const inf = 1 << 30;
+    const kept = Array.from({ length: m + 1 }, () => new Array(n + 1).fill(inf));
+    const lost = Array.from({ length: m + 1 }, () => new Array(n + 1).fill(inf));
+    for (let j = 0; j <= n; j++) kept[0][j] = far === 0 ? 0 : j * ADD;
+    for (let i = 1; i <= m; i++) {
+      lost[i][0] = OPEN + i * LOSE;
+      for (let j = 1; j <= n; j++) {
+        let k = kept[i][j - 1] + ADD;
+        if (same(i - 1, wds[j - 1])) k = Math.min(k, kept[i - 1][j - 1], lost[i - 1][j - 1]);
+        kept[i][j] = k;
+        lost[i][j] = Math.min(
+          Math.min(lost[i - 1][j - 1], lost[i - 1][j]) + LOSE,
+          Math.min(kept[i - 1][j - 1], kept[i - 1][j]) + OPEN + LOSE,
+          lost[i][j - 1] + ADD,
+        );
+      }
+    }
+    let j = n;
+    if (far === -1) {
+      for (let c = n; c >= 0; c--) if (Math.min(kept[m][c], lost[m][c]) <= Math.min(kept[m][j], lost[m][j])) j = c;
+    }
+    let i = m, inLost = lost[m][j] < kept[m][j];
+    /** @type {Op[]} */ const ops = [];
+    while (i > 0) {
+      if (!inLost) {
+        if (j > 0 && same(i - 1, wds[j - 1]) && kept[i][j] === Math.min(kept[i - 1][j - 1], lost[i - 1][j - 1])) {
+          ops.push(["k", head + i - 1, head + j - 1]);
+          inLost = lost[i - 1][j - 1] < kept[i - 1][j - 1];
+          i--; j--;
+        } else {
+          ops.push(["a", -1, head + j - 1]);
+          j--;
+        }
+        continue;
+      }
+      const here = lost[i][j];
+      if (j > 0 && here === lost[i - 1][j - 1] + LOSE) {
+        ops.push(["a", -1, head + j - 1], ["l", head + i - 1, -1]); i--; j--;
+      } else if (j > 0 && here === kept[i - 1][j - 1] + OPEN + LOSE) {
+        ops.push(["a", -1, head + j - 1], ["l", head + i - 1, -1]); i--; j--; inLost = false;
+      } else if (here === lost[i - 1][j] + LOSE) {
+        ops.push(["l", head + i - 1, -1]); i--;
+      } else if (here === kept[i - 1][j] + OPEN + LOSE) {
+        ops.push(["l", head + i - 1, -1]); i--; inLost = false;
+      } else {
+        ops.push(["a", -1, head + j - 1]); j--;
+      }
+    }
+    if (far !== 0) for (let k = j - 1; k >= 0; k--) ops.push(["a", -1, head + k]);
+    /** @type {Op[]} */ const all = [];
+    for (let k = 0; k < head; k++) all.push(["k", k, k]);
+    for (let k = ops.length - 1; k >= 0; k--) all.push(ops[k]);
+    for (let k = 0; k < tail; k++) all.push(["k", old.length - tail + k, neu.length - tail + k]);
+    return summary(all, old, neu, far);
+  }
+
+  /**
+   * The stored context's words aligned with the text beside the candidate.
+   * @param {string[]} stored @param {string[]} near @param {number} far
+   */
+  function side(stored, near, far) {
+    let old = words(stored.join(""));
+    let piece = stored.length >= CONTEXT_CHARS && old.length > 0 && WORD_CHAR.test(stored[far === 0 ? 0 : stored.length - 1]);
+    if (piece && Array.from(old[far === 0 ? 0 : old.length - 1]).length < 3) {
+      old = far === 0 ? old.slice(1) : old.slice(0, -1);
+      piece = false;
+    }
+    const reach = stored.length + SLACK;
+    let found = alignWords(old, words((far === 0 ? near.slice(Math.max(0, near.length - reach)) : near.slice(0, reach)).join("")), far, piece);
+    const outer = found.outer;
+    if (outer && near.length > reach) {
+      const all = words(near.join(""));
+      const gone = far === 0 ? old.slice(0, outer) : old.slice(old.length - outer);
+      if ((piece && gone.length === 1) || gone.some((w) => all.includes(w))) found = alignWords(old, all, far, piece);
+    }
+    return found;
+  }
+
+  /**
+   * Whether the stored context is intact up to where the text, too, breaks off: a
+   * paragraph break in both, or the text's edge (_at_break in Python).
+   * @param {string[]} stored @param {string[]} near @param {number} far
+   */
+  function atBreak(stored, near, far) {
+    const s = far === 0 ? stored.slice().reverse() : stored;
+    const t = far === 0 ? near.slice().reverse() : near;
+    let same = 0;
+    while (same < Math.min(s.length, t.length) && s[same] === t[same]) same++;
+    const brk = s.indexOf("\n");
+    return (brk >= 0 && brk <= same && (same > brk || t.length === brk)) || !t.slice(same).join("").trim();
+  }
+
+  /** @param {string[]} a @param {string[]} b */
+  const same = (a, b) => a.length === b.length && a.every((x, k) => x === b[k]);
+
+  /**
+   * Whether cps[start:end] with its surroundings is the passage, not a look-alike
+   * (_agrees in Python: the same word-by-word comparison, the same limits).
+   * @param {string[]} cps @param {number} start @param {number} end
+   * @param {string[]} prefix @param {string[]} exact @param {string[]} suffix
+   */
+  function agrees(cps, start, end, prefix, exact, suffix) {
+    const found = cps.slice(start, end);
+    const before = cps.slice(Math.max(0, start - prefix.length - REACH), start);
+    const after = cps.slice(end, end + suffix.length + REACH);
+    let edits = 0, disturbed = false;
+    if (!same(found, exact)) {
+      const quote = alignWords(words(exact.join("")), words(found.join("")), null, false);
+      edits = quote.quoteEdits; disturbed = quote.inserted;
+    }
+    for (const [stored, near, far] of /** @type {Array<[string[], string[], number]>} */ ([[prefix, before, 0], [suffix, after, -1]])) {
+      const intact = far === 0 ? same(near.slice(near.length - stored.length), stored) : same(near.slice(0, stored.length), stored);
+      if (intact && near.length >= stored.length) continue;
+      const s = side(stored, near, far);
+      if (s.outer > 1 && !atBreak(stored, near, far)) return false;
+      edits += s.edits + Number(s.outer === 1);
+      disturbed = disturbed || s.inserted || s.outer > 1 || !s.kept;
+    }
+    return edits === 0 || (edits <= MAX_EDITS && !disturbed);
+  }
+
+  /**
+   * Whether the words around cps[start:] support the quote there.
+   * @param {string[]} cps @param {number} start @param {string[]} prefix @param {string[]} exact @param {string[]} suffix
+   */
+  function supported(cps, start, prefix, exact, suffix) {
+    const end = start + exact.length;
+    if (same(cps.slice(Math.max(0, start - prefix.length), start), prefix) && same(cps.slice(end, end + suffix.length), suffix)) return true;
+    return context(cps, start, end, prefix, suffix) >= CONTEXT_MIN && agrees(cps, start, end, prefix, exact, suffix);
+  }
+
   /**
    * @param {string[]} cps @param {string[]} exact @param {string[]} prefix
    * @param {string[]} suffix @param {number | null} hint
@@ -109,11 +317,25 @@ var AnnotateAnchoring = (function () {
   function exactMatch(cps, exact, prefix, suffix, hint) {
     const starts = occurrences(cps, exact);
     if (!starts.length) return null;
-    const scored = starts
+    const all = starts
       .map((s) => ({ score: context(cps, s, s + exact.length, prefix, suffix), s }))
       .sort((x, y) => y.score - x.score || y.s - x.s);
+    // Occurrences whose surroundings do not agree are look-alikes, left out.
+    /** @type {Map<string, boolean>} */ const checked = new Map();
+    const scored = [];
+    for (const x of all) {
+      if (scored.length > 1 && x.score < scored[0].score) break;
+      if (x.score >= CONTEXT_MIN) {
+        const lo = Math.max(0, x.s - prefix.length - REACH);
+        const key = `${x.s - lo}:${join(cps, lo, x.s + exact.length + suffix.length + REACH)}`;
+        if (!checked.has(key)) checked.set(key, agrees(cps, x.s, x.s + exact.length, prefix, exact, suffix));
+        if (!checked.get(key)) continue;
+      }
+      scored.push(x);
+    }
+    if (!scored.length) return null;
     const best = scored[0];
-    if (starts.length === 1) return best.score >= CONTEXT_MIN ? best.s : null;
+    if (scored.length === 1) return best.score >= CONTEXT_MIN ? best.s : null;
     const runnerUp = scored[1].score;
     if (best.score >= CONTEXT_MIN && best.score - runnerUp >= MARGIN) return best.s;
     if (best.score >= CONTEXT_MIN && best.score === runnerUp && hint !== null) {
@@ -194,6 +416,7 @@ var AnnotateAnchoring = (function () {
     while (end > start && /\s/.test(cps[end - 1])) end--;
     if (end <= start || similarity(exact, cps.slice(start, end)) < QUOTE_MIN) return null;
     if (context(cps, start, end, prefix, suffix) < CONTEXT_MIN) return null;
+    if (!agrees(cps, start, end, prefix, exact, suffix)) return null;
     return { start, end, how: "fuzzy" };
   }
 
@@ -211,10 +434,9 @@ var AnnotateAnchoring = (function () {
     const suffix = Array.from(quote.suffix || "");
     const pos = /** @type {PositionSelector | undefined} */ (selectors.find((s) => s.type === "TextPositionSelector"));
     const hint = pos ? pos.start : null;
+    // The old position counts only while the words around it still match.
     if (pos && join(cps, pos.start, pos.end) === quote.exact && pos.end - pos.start === exact.length) {
-      if (exact.length >= LONG_QUOTE || context(cps, pos.start, pos.end, prefix, suffix) >= CONTEXT_MIN) {
-        return { start: pos.start, end: pos.end, how: "exact" };
-      }
+      if (supported(cps, pos.start, prefix, exact, suffix)) return { start: pos.start, end: pos.end, how: "exact" };
     }
     const found = exactMatch(cps, exact, prefix, suffix, hint);
     if (found !== null) return { start: found, end: found + exact.length, how: found === hint ? "exact" : "moved" };
