@@ -79,7 +79,7 @@ def test_a_students_note_appears_live_and_the_teacher_replies(
         assert made.teacher_token not in page.url
         # Ben writes; the page shows it without a reload.
         ben.create(note('<img src=x onerror="window.pwned=1">', "Nakatani"))
-        page.locator(".annotate-live-text", has_text="<img src=x").wait_for(timeout=5_000)
+        page.locator(".annotate-live-text", has_text="<img src=x").wait_for(timeout=20_000)
         assert page.evaluate("window.pwned") is None
         assert page.locator(".annotate-live-item img").count() == 0
         # The teacher replies to Ana's note.
@@ -88,7 +88,7 @@ def test_a_students_note_appears_live_and_the_teacher_replies(
         item.get_by_label("Reply").fill("Look at the second paragraph.")
         item.get_by_role("button", name="Send reply").click()
         page.locator(".annotate-live-thread", has_text="Look at the second paragraph.").wait_for(
-            timeout=5_000
+            timeout=20_000
         )
         replies = [
             Annotation.from_w3c(i)
@@ -103,7 +103,7 @@ def test_a_students_note_appears_live_and_the_teacher_replies(
             "button", name="Delete"
         ).click()
         page.locator(".annotate-live-item", has_text="<img").wait_for(
-            state="detached", timeout=5_000
+            state="detached", timeout=20_000
         )
         assert len(ben.list()) == 2  # Ana's note and the reply
         page.close()

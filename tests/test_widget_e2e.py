@@ -142,7 +142,8 @@ def run_cell(page: Any, index: int) -> None:
         cell.locator(".jp-InputArea-editor").click()
         page.keyboard.press("Shift+Enter")
         try:
-            page.wait_for_function(PROMPT_RAN, arg=prompt, timeout=30_000)
+            # Generous: on a loaded machine the first cell waits for a cold kernel.
+            page.wait_for_function(PROMPT_RAN, arg=prompt, timeout=60_000)
             return
         except PlaywrightTimeout:
             continue
