@@ -59,7 +59,9 @@ def open_page(browser: Any, report_file: Path) -> Iterator[Any]:
         ctx.close()
 
 
-def test_no_violations_as_loaded_filtered_in_agreement_and_opened(open_page: Any, axe: Path) -> None:
+def test_no_violations_as_loaded_filtered_in_agreement_and_opened(
+    open_page: Any, axe: Path
+) -> None:
     page = open_page()
     found = {"as loaded": audit(page, axe)}
     page.get_by_role("checkbox", name=re.compile("Prediction")).uncheck()
@@ -182,7 +184,7 @@ def test_contested_passages_are_read_in_order_with_each_side(open_page: Any) -> 
     items = page.locator(".annotate-report-contested-item")
     assert items.count() > 0
     first = items.first.inner_text()
-    assert re.search(r"\d+ students? · α = ", first)
+    assert re.search(r"\d+ students? · \u03b1 = ", first)
     heads = items.first.locator(".annotate-report-side-head").all_inner_texts()
     assert all(re.search(r"\d+ students?$", h) for h in heads)
 
@@ -234,7 +236,7 @@ def test_every_count_and_alpha_is_text_not_only_a_shade(open_page: Any) -> None:
     labels = page.locator("mark.annotate-agree").evaluate_all(
         "ms => ms.map(m => getComputedStyle(m, '::after').content)"
     )
-    assert labels and all(re.fullmatch(r'"α (–|-?\d\.\d\d)"', x) for x in labels)
+    assert labels and all(re.fullmatch(r'"\u03b1 (\u2013|-?\d\.\d\d)"', x) for x in labels)
 
 
 # ---- Display: 320 px, 200 % zoom, forced colours. Look at the screenshots.
@@ -274,7 +276,8 @@ def test_forced_colors(open_page: Any, axe: Path, artifacts: Path) -> None:
         """() => { const m = document.querySelector('mark.annotate-heat');
           const s = getComputedStyle(m), after = getComputedStyle(m, '::after');
           return {mark: s.backgroundColor, page: getComputedStyle(m.parentElement).backgroundColor,
-                  edge: s.borderBottomStyle, label: after.content, labelEdge: after.borderTopStyle}; }"""
+                  edge: s.borderBottomStyle, label: after.content,
+                  labelEdge: after.borderTopStyle}; }"""
     )
     assert style["mark"] != style["page"]
     assert style["edge"] == "solid"

@@ -16,6 +16,14 @@ function render({ model, el }) {
   shell.className = "annotate-widget";
   // JupyterLab must not read the keys typed here as notebook shortcuts.
   shell.setAttribute("data-lm-suppress-shortcuts", "true");
+  // That attribute does not stop the notebook's own command-mode keys: ArrowDown in the
+  // palette's Status list moved to the next cell and took focus away. Plain keys (and
+  // Shift+arrows, the word keys) stay in the widget; Ctrl/Alt/Meta and Shift+Enter
+  // still reach JupyterLab.
+  shell.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || (event.shiftKey && event.key === "Enter")) return;
+    event.stopPropagation();
+  });
   const article = document.createElement("article");
   article.className = "annotate-widget-article";
   article.setAttribute("aria-label", "Article");
