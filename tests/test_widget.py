@@ -409,3 +409,52 @@ window.__drawn = true;""",
     }
     page.screenshot(path=str(artifacts / "widget-classmate.png"), full_page=True)
     page.close()
+
+
+def test_joined_reader_notes_sync_and_show_classmates_notes(class_server: Any, store: Path) -> None:
+    """ReaderNotes goes up on its own changes, and lists classmates' notes apart."""
+    from dataclasses import replace as copy
+
+    from annotate.jupyter.notes import NOTE_TAG
+    from annotate.model import Annotation
+    from annotate.sync import ClassClient
+
+    made = class_server.new_class()
+    ana = class_server.student(made, "Ana")
+    ben = class_server.student(made, "Ben")
+    block = ARTICLE.blocks[2]
+    theirs = Annotation.new(
+        source=ARTICLE.source,
+        text=ARTICLE.text,
+        start=block.start,
+        end=block.end,
+        note="Ben: who says so?",
+        creator="Ben",
+    )
+    with ClassClient(ben) as client:
+        client.create(copy(theirs, tags=(NOTE_TAG,)).to_w3c())
+    ana.save()
+    notes = annotate.ReaderNotes(ARTICLE, store=store, reader="Ana")
+    try:
+        mine = notes.add("Ana: the dek takes a side.", paragraph=1)
+        assert "Synced" in notes.sync_now()
+        assert [(c["creator"], c["note"], c["index"]) for c in notes.classmates] == [
+            ("Ben", "Ben: who says so?", 2)
+        ]
+        assert [n["note"] for n in notes.notes] == [mine.note]  # classmates stay apart
+        with ClassClient(ben) as client:
+            seen = {Annotation.from_w3c(i).note for i in client.list(ARTICLE.source)}
+        assert seen == {"Ben: who says so?", "Ana: the dek takes a side."}
+        notes.edit(mine.id, "Ana: the dek takes sides.")
+        notes.sync_now()
+        with ClassClient(ben) as client:
+            seen = {Annotation.from_w3c(i).note for i in client.list(ARTICLE.source)}
+        assert "Ana: the dek takes sides." in seen and len(seen) == 2  # updated, not added
+    finally:
+        if notes._worker is not None:
+            notes._worker.stop()
+
+
+def test_reader_notes_of_a_reader_who_never_joined_do_not_sync(store: Path) -> None:
+    notes = annotate.ReaderNotes(ARTICLE, store=store)
+    assert notes.sync_status == "" and notes.classmates == [] and notes._worker is None

@@ -26,8 +26,12 @@ function render({ model, el: host }) {
   const add = el("button", { type: "button" }, "Add note");
   const error = el("p", { class: "annotate-notes-error", role: "alert" });
   const list = el("ul", { class: "annotate-notes-list", "aria-label": "Your notes" });
+  // After `annotate join`: the sync line, and classmates' notes apart from the reader's.
+  const status = el("p", { class: "annotate-notes-sync", role: "status" });
+  const theirsTitle = el("h4", { class: "annotate-notes-classmates-title" }, "Classmates' notes");
+  const theirs = el("ul", { class: "annotate-notes-list annotate-notes-classmates", "aria-label": "Classmates' notes" });
   form.append(whereLabel, where, preview, noteLabel, note, add, error);
-  root.append(form, list);
+  root.append(form, status, list, theirsTitle, theirs);
   host.replaceChildren(root);
 
   function fillChoices() {
@@ -69,6 +73,20 @@ function render({ model, el: host }) {
       return li;
     }));
   }
+  function fillClass() {
+    status.textContent = model.get("sync_status") || "";
+    const others = model.get("classmates") || [];
+    theirsTitle.hidden = theirs.hidden = !others.length;
+    theirs.replaceChildren(...others.map((/** @type {any} */ n) => {
+      const li = el("li", { class: "annotate-notes-item" });
+      li.append(
+        el("strong", {}, labelOf(n.index)),
+        el("span", { class: "annotate-notes-by" }, ` · ${n.creator}`),
+        el("p", { class: "annotate-notes-text" }, n.note),
+      );
+      return li;
+    }));
+  }
   add.addEventListener("click", () => {
     error.textContent = "";
     model.send({ action: "add", index: Number(where.value), note: note.value });
@@ -77,11 +95,14 @@ function render({ model, el: host }) {
   where.addEventListener("change", showPreview);
   model.on("change:paragraphs", fillChoices);
   model.on("change:notes", fillNotes);
+  model.on("change:classmates", fillClass);
+  model.on("change:sync_status", fillClass);
   model.on("msg:custom", (/** @type {any} */ msg) => {
     if (msg && msg.error) error.textContent = String(msg.error);
   });
   fillChoices();
   fillNotes();
+  fillClass();
 }
 
 export default { render };

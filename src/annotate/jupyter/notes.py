@@ -3,6 +3,9 @@ r"""``ReaderNotes``: free notes on a paragraph, or on the whole article, in Jupy
 A note on a paragraph is a W3C annotation whose target is that paragraph's text;
 a note on the article targets all of it. Both carry the tag ``reader-note``, so
 the claim highlighter leaves them to this widget. Same store, same model.
+After ``annotate join`` the notes sync with the class as the highlighter's do (a
+background thread; the store's outbox first), and classmates' notes on the
+article are listed apart from the reader's own.
 
 >>> import pathlib, tempfile, annotate
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,9 @@ from ..exchange import collection
 from ..frontend import FRONTEND_DIR
 from ..model import NOTE_LIMIT, Annotation, reader_name
 from ..store import Store, StoreError
+from ..sync import ClassClient, Membership, MembershipError
+from ..sync.outbox import Syncer
+from ..sync.worker import SyncState, SyncWorker
 
 __all__ = ["NOTE_TAG", "ReaderNotes"]
 
@@ -47,6 +54,13 @@ class ReaderNotes(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # a
     notes: traitlets.List[dict[str, Any]] = traitlets.List(
         help="The notes: [{id, index, note, creator, modified}]."
     ).tag(sync=True)
+    classmates: traitlets.List[dict[str, Any]] = traitlets.List(
+        help="Classmates' notes on this article, from the class: [{id, index, note, creator,"
+        " modified}]; empty when no class was joined."
+    ).tag(sync=True)
+    sync_status = traitlets.Unicode(
+        "", help="How the sync with the class stands; empty when no class was joined."
+    ).tag(sync=True)
 
     def __init__(
         self,
@@ -54,10 +68,13 @@ class ReaderNotes(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # a
         store: Store | str | Path | None = None,
         *,
         reader: str | None = None,
+        sync: bool = True,
     ) -> None:
         self._article = article
         self._store = store if isinstance(store, Store) else Store(store)
         self._reader = reader_name(reader)
+        self._lock = threading.RLock()  # the sync worker's thread publishes too
+        self._worker: SyncWorker | None = None
         choices = [{"index": -1, "label": "The whole article", "text": ""}]
         for i, block in enumerate(article.blocks):
             label = (
@@ -70,6 +87,47 @@ class ReaderNotes(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # a
         super().__init__(paragraphs=choices)
         self._publish()
         self.on_msg(self._on_message)
+        if sync:
+            self._join()
+
+    def sync_now(self) -> str:
+        """Push and pull now, on this thread; returns the sync status (joined readers)."""
+        if self._worker is not None:
+            with ClassClient(self._worker.membership) as client:
+                self._on_sync(self._worker.once(self._store, client))
+        return str(self.sync_status)
+
+    def _join(self) -> None:
+        try:
+            membership = Membership.load()
+        except MembershipError as err:
+            self.sync_status = f"Not syncing: {err}"
+            return
+        if membership is None:
+            return  # a reader who never joined a class sees no change
+        self.sync_status = "Syncing with your class…"
+        self._worker = SyncWorker(
+            self._store.path, membership, self._article.source, self._on_sync
+        )
+        self._show_classmates()
+        self._worker.start()
+
+    def _on_sync(self, state: SyncState) -> None:
+        with self._lock:
+            self.sync_status = state.message()
+        self._show_classmates()
+
+    def _show_classmates(self) -> None:
+        assert self._worker is not None
+        with ClassClient(self._worker.membership) as client:
+            cached = Syncer(self._store, client).classmates(self._article.source)
+        views = [
+            self._view(a)
+            for a in cached
+            if NOTE_TAG in a.tags and a.reply_to is None and a.creator != self._reader
+        ]
+        with self._lock:
+            self.classmates = views
 
     def list(self) -> list[Annotation]:
         """This article's reader notes, in text order (article-wide notes first)."""
@@ -132,17 +190,20 @@ class ReaderNotes(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # a
                 return i
         return -1
 
+    def _view(self, a: Annotation) -> dict[str, Any]:
+        return {
+            "id": a.id,
+            "index": self._index_of(a),
+            "note": a.note,
+            "creator": a.creator,
+            "modified": a.modified,
+        }
+
     def _publish(self) -> None:
-        self.notes = [
-            {
-                "id": a.id,
-                "index": self._index_of(a),
-                "note": a.note,
-                "creator": a.creator,
-                "modified": a.modified,
-            }
-            for a in self.list()
-        ]
+        with self._lock:
+            self.notes = [self._view(a) for a in self.list()]
+        if self._worker is not None:
+            self._worker.kick()  # the change is in the outbox: send it soon
 
     def _on_message(self, _widget: Any, msg: dict[str, Any], _buffers: Any) -> None:
         try:
