@@ -62,7 +62,9 @@ def note(i: int, words: str, start: int) -> dict[str, Any]:
 async def students(url: str, code: str, count: int, text: str, stop_at: list[float]) -> int:
     """``count`` students posting and reading until ``stop_at[0]``; returns notes posted."""
     posted = 0
-    spans = [(m, text[m : m + 24]) for m in range(0, len(text) - 24, 37) if "\n" not in text[m : m + 24]]
+    spans = [
+        (m, text[m : m + 24]) for m in range(0, len(text) - 24, 37) if "\n" not in text[m : m + 24]
+    ]
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
 
         async def one(n: int) -> None:
@@ -90,8 +92,12 @@ def pct(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--html", type=Path, help="a built book (default: built into a temporary folder)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--html", type=Path, help="a built book (default: built into a temporary folder)"
+    )
     parser.add_argument("--db", help="database URL (default: a SQLite file in a temporary folder)")
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--samples", type=int, default=30)
@@ -102,12 +108,21 @@ def main() -> None:
     html = args.html
     if html is None:
         jb = Path(sys.executable).with_name("jupyter-book")
-        subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(tmp)], check=True, capture_output=True)
+        subprocess.run(
+            [str(jb), "build", str(ROOT), "--path-output", str(tmp)],
+            check=True,
+            capture_output=True,
+        )
         html = tmp / "_build" / "html"
     page_url = (html / "chapters" / "article.html").resolve().as_uri()
     db = args.db or f"sqlite:///{tmp / 'server.db'}"
     made = json.loads(
-        subprocess.run([ANNOTATE, "class", "create", "Bench", "--db", db, "--json"], check=True, capture_output=True, text=True).stdout
+        subprocess.run(
+            [ANNOTATE, "class", "create", "Bench", "--db", db, "--json"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
     )
     server = serve(db)
     link = f"{server.url}/#join={made['join_code']}"
@@ -119,7 +134,9 @@ def main() -> None:
     stop_at = [time.monotonic() + 3600.0]
     posted: list[int] = []
     crowd = threading.Thread(
-        target=lambda: posted.append(asyncio.run(students(server.url, made["join_code"], args.students, text, stop_at))),
+        target=lambda: posted.append(
+            asyncio.run(students(server.url, made["join_code"], args.students, text, stop_at))
+        ),
         daemon=True,
     )
     try:
@@ -129,7 +146,9 @@ def main() -> None:
             def reader(name: str) -> Any:
                 ctx = browser.new_context(viewport={"width": 1280, "height": 900})
                 page = ctx.new_page()
-                page.on("pageerror", lambda err: print(f"{name}: page error: {err}", file=sys.stderr))
+                page.on(
+                    "pageerror", lambda err: print(f"{name}: page error: {err}", file=sys.stderr)
+                )
                 page.goto(page_url, wait_until="load")
                 page.wait_for_function("window.annotateLayer !== undefined")
                 page.locator(".annotate-layer-toggle").click()
@@ -140,7 +159,7 @@ def main() -> None:
                 page.get_by_role("button", name="Close highlights panel").click()
                 return ctx, page
 
-            (ctx_a, a), (ctx_b, b) = reader("A"), reader("B")
+            (ctx_a, a), (_, b) = reader("A"), reader("B")
             crowd.start()
             time.sleep(5)  # the class is busy before the first sample
             b.evaluate(
@@ -151,7 +170,8 @@ def main() -> None:
                     for (const r of annotateLayer.others()) {
                       if (known.has(r.id)) continue;
                       known.add(r.id);
-                      window.__seen.push({note: r.note, at: performance.timeOrigin + performance.now()});
+                      const at = performance.timeOrigin + performance.now();
+                      window.__seen.push({note: r.note, at});
                     }
                   }).observe(document.querySelector('article.bd-article') || document.body,
                              {childList: true, subtree: true});
@@ -161,37 +181,61 @@ def main() -> None:
             lag = []
             for i in range(args.samples):
                 s = sentences[(i * 7) % len(sentences)]
-                a.evaluate("([s, e]) => annotateLayer.open(s, e)", [s["start"], min(s["end"], s["start"] + 40)])
+                a.evaluate(
+                    "([s, e]) => annotateLayer.open(s, e)",
+                    [s["start"], min(s["end"], s["start"] + 40)],
+                )
                 if not a.locator(".annotate-palette").is_visible():
                     a.screenshot(path=str(tmp / f"palette-{i}.png"))
-                    raise SystemExit(f"sample {i}: the palette did not open (see {tmp}/palette-{i}.png)")
-                a.locator(".annotate-palette").get_by_label("Note", exact=True).fill(f"A's sample {i}")
+                    raise SystemExit(
+                        f"sample {i}: the palette did not open (see {tmp}/palette-{i}.png)"
+                    )
+                a.locator(".annotate-palette").get_by_label("Note", exact=True).fill(
+                    f"A's sample {i}"
+                )
                 saved = a.evaluate(
                     "() => { const t = performance.timeOrigin + performance.now();"
-                    " document.querySelector('.annotate-palette .annotate-save').click(); return t; }"
+                    " document.querySelector('.annotate-palette .annotate-save').click();"
+                    " return t; }"
                 )
-                b.wait_for_function(f"window.__seen.some((x) => x.note === \"A's sample {i}\")", timeout=30_000)
-                seen = b.evaluate(f"window.__seen.find((x) => x.note === \"A's sample {i}\").at")
+                b.wait_for_function(
+                    f'window.__seen.some((x) => x.note === "A\'s sample {i}")', timeout=30_000
+                )
+                seen = b.evaluate(f'window.__seen.find((x) => x.note === "A\'s sample {i}").at')
                 lag.append(seen - saved)
                 time.sleep(random.uniform(0.2, 0.6))
             shown = len(b.evaluate("annotateLayer.others()"))
             stop_at[0] = time.monotonic()
             crowd.join(30)
-            print(f"class: {args.students} simulated students posting every 2-4 s ({posted[0] if posted else '?'} notes), "
-                  f"B showing {shown} classmates' highlights at the end; {server.db.split(':')[0]}")
-            print(f"A's Save -> B's paint, {len(lag)} samples: p50 {pct(lag, 0.5):.0f} ms, "
-                  f"p95 {pct(lag, 0.95):.0f} ms, max {max(lag):.0f} ms")
+            print(
+                f"class: {args.students} simulated students posting every 2-4 s "
+                f"({posted[0] if posted else '?'} notes), "
+                f"B showing {shown} classmates' highlights at the end; {server.db.split(':')[0]}"
+            )
+            print(
+                f"A's Save -> B's paint, {len(lag)} samples: p50 {pct(lag, 0.5):.0f} ms, "
+                f"p95 {pct(lag, 0.95):.0f} ms, max {max(lag):.0f} ms"
+            )
             ctx_a.close()
 
             # Page load: a reader who never joined, then B (joined) reloading.
             def load(page: Any) -> tuple[float, float | None]:
                 page.goto(page_url, wait_until="load")
-                page.wait_for_function("performance.getEntriesByName('annotate-layer-painted').length > 0")
-                layer = page.evaluate("performance.getEntriesByName('annotate-layer-painted')[0].startTime")
+                page.wait_for_function(
+                    "performance.getEntriesByName('annotate-layer-painted').length > 0"
+                )
+                layer = page.evaluate(
+                    "performance.getEntriesByName('annotate-layer-painted')[0].startTime"
+                )
                 if not page.evaluate("annotateLayer.classState() !== null"):
                     return layer, None
-                page.wait_for_function("performance.getEntriesByName('annotate-class-painted').length > 0", timeout=30_000)
-                return layer, page.evaluate("performance.getEntriesByName('annotate-class-painted')[0].startTime")
+                page.wait_for_function(
+                    "performance.getEntriesByName('annotate-class-painted').length > 0",
+                    timeout=30_000,
+                )
+                return layer, page.evaluate(
+                    "performance.getEntriesByName('annotate-class-painted')[0].startTime"
+                )
 
             solo_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
             solo = solo_ctx.new_page()
@@ -199,10 +243,16 @@ def main() -> None:
             joined = [load(b) for _ in range(args.loads)]
             own = [x[0] for x in joined]
             classmates = [x[1] for x in joined if x[1] is not None]
-            print(f"page load, never joined: own highlights painted at {statistics.median(alone):.0f} ms (median of {args.loads})")
-            print(f"page load, joined: own highlights painted at {statistics.median(own):.0f} ms, "
-                  f"classmates' ({shown}) painted at {statistics.median(classmates):.0f} ms "
-                  f"(+{statistics.median(classmates) - statistics.median(alone):.0f} ms over never joined)")
+            print(
+                f"page load, never joined: own highlights painted at "
+                f"{statistics.median(alone):.0f} ms (median of {args.loads})"
+            )
+            print(
+                f"page load, joined: own highlights painted at {statistics.median(own):.0f} ms, "
+                f"classmates' ({shown}) painted at {statistics.median(classmates):.0f} ms "
+                f"(+{statistics.median(classmates) - statistics.median(alone):.0f} ms "
+                "over never joined)"
+            )
             browser.close()
     finally:
         stop_at[0] = 0.0

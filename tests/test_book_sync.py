@@ -149,7 +149,8 @@ class Student(Reader):
 
     def token(self) -> str:
         raw = self.page.evaluate(
-            "Object.keys(localStorage).filter((k) => k.endsWith('#class')).map((k) => localStorage.getItem(k))[0]"
+            "Object.keys(localStorage).filter((k) => k.endsWith('#class'))"
+            ".map((k) => localStorage.getItem(k))[0]"
         )
         return str(json.loads(raw)[0]["token"])
 
@@ -359,3 +360,28 @@ def test_a_reader_who_never_joins_fetches_nothing(book: Book, browser: Any) -> N
         assert not a.page.locator(".annotate-class-visibility").is_visible()
     finally:
         a.context.close()
+
+
+def test_the_class_link_or_a_bare_code_with_the_preset_server(book: Book, browser: Any) -> None:
+    assert 'data-server=""' in book.page("chapters/article").read_text(encoding="utf-8")
+    page = browser.new_page()
+    try:
+        page.goto(file_url(book), wait_until="load")
+        page.wait_for_function("window.AnnotateClass !== undefined")
+        parse = "([text, preset]) => AnnotateClass.parseInvite(text, preset)"
+        link = "http://127.0.0.1:8765/#join=K7QX-M2PD"
+        assert page.evaluate(parse, [link, ""]) == {
+            "server": "http://127.0.0.1:8765",
+            "code": "K7QX-M2PD",
+        }
+        assert page.evaluate(parse, ["K7QX-M2PD", "http://10.0.0.2:8765/"]) == {
+            "server": "http://10.0.0.2:8765",
+            "code": "K7QX-M2PD",
+        }
+        assert (
+            page.evaluate(parse, ["K7QX-M2PD", ""]) is None
+        )  # a code alone needs the preset server
+        assert page.evaluate(parse, ["javascript:alert(1)#join=X", ""]) is None
+        assert page.evaluate(parse, ["http://127.0.0.1:8765/", ""]) is None  # no code
+    finally:
+        page.close()

@@ -33,7 +33,14 @@ from .pages import article_block
 __all__ = ["SHARED_FILES", "has_layer"]
 
 # Front-end files the widget uses too; copied into the book's _static.
-SHARED_FILES = ("annotator.js", "annotator.css", "anchoring.js", "model.js", "class.js", "class.css")
+SHARED_FILES = (
+    "annotator.js",
+    "annotator.css",
+    "anchoring.js",
+    "model.js",
+    "class.js",
+    "class.css",
+)
 # The pages with the layer, per build: found once all pages are read, before any is
 # written (worker processes that write pages inherit it).
 _LAYER_PAGES: dict[int, str] = {}
