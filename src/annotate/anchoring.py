@@ -169,6 +169,12 @@ def _agrees(text: str, start: int, end: int, prefix: str, exact: str, suffix: st
     other people, places and verbs.
     """
     found = text[start:end]
+    if (
+        found == exact
+        and text[max(0, start - len(prefix)) : start] == prefix
+        and text[end : end + len(suffix)] == suffix
+    ):
+        return True
     before = text[max(0, start - len(prefix) - _REACH) : start]
     after = text[end : end + len(suffix) + _REACH]
     edits = 0
@@ -430,7 +436,10 @@ def _exact(text: str, exact: str, prefix: str, suffix: str, hint: int | None) ->
     for score, s in scored:
         if candidates and len(candidates) > 1 and score < candidates[0][0]:
             break
-        if score >= _CONTEXT_MIN:
+        end = s + len(exact)
+        if score >= _CONTEXT_MIN and (
+            text[max(0, s - len(prefix)) : s] != prefix or text[end : end + len(suffix)] != suffix
+        ):
             lo = max(0, s - len(prefix) - _REACH)
             key = (text[lo : s + len(exact) + len(suffix) + _REACH], s - lo)
             if key not in checked:
@@ -476,7 +485,11 @@ def _fuzzy(text: str, exact: str, prefix: str, suffix: str) -> Located | None:
     # text it may spend them inside the quote: the window without them is tried
     # too, and the span closest to the quote kept.
     lo = region.dest_start
-    for hi in (min(len(text), region.dest_end + len(exact) // 2 + 1), region.dest_end):
+    windows = [min(len(text), region.dest_end + len(exact) // 2 + 1)]
+    if region.score >= 100 * _QUOTE_MIN:
+        # The passage is there (the quote with its context mostly matches).
+        windows.append(region.dest_end)
+    for hi in windows:
         ops = Levenshtein.opcodes(needle, text[lo:hi])
         start, end = _trim(
             text,
