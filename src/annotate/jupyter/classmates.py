@@ -18,7 +18,7 @@ from ..article import Article
 from ..model import Annotation, instant
 from ..placement import place
 from ..store import Store
-from ..sync import ClassClient, Membership, MembershipError
+from ..sync import ClassClient, Membership, MembershipError, joined
 from ..sync.outbox import Syncer
 from ..sync.worker import SyncState, SyncWorker
 
@@ -62,7 +62,7 @@ class ClassLink:
     def start(cls, widget: Any, store: Store, article: Article) -> ClassLink | None:
         """The link for a reader who joined a class (started), else None."""
         try:
-            membership = Membership.load()
+            membership = joined()
         except MembershipError as err:
             widget.sync_status = f"Not syncing: {err}"
             return None

@@ -31,7 +31,7 @@ from ..classroom.report_data import build_report
 from ..exchange import read_annotations
 from ..frontend import FRONTEND_DIR
 from ..model import Annotation, AnnotationError
-from ..sync import ClassClient, Membership, Offline, Refused
+from ..sync import ClassClient, Membership, Offline, Refused, joined
 
 __all__ = ["ClassView"]
 
@@ -123,9 +123,9 @@ def _teacher(class_url: str, token: str | None) -> Membership:
     if not server.startswith(("http://", "https://")) or not class_id:
         raise ValueError(f"{class_url!r} is not a class URL (http://HOST:PORT/classes/CLASS_ID)")
     if token is None:
-        joined = Membership.load()
-        if joined is None or joined.class_id != class_id:
+        mine = joined()
+        if mine is None or mine.class_id != class_id:
             raise ValueError(f"no token for class {class_id}: pass token= or annotate join it")
-        token = joined.token
+        token = mine.token
     container = f"{server}/classes/{class_id}/annotations/"
     return Membership(server, class_id, container, token, "")

@@ -32,7 +32,7 @@ from ..exchange import collection
 from ..frontend import FRONTEND_DIR
 from ..model import NOTE_LIMIT, Annotation, reader_name
 from ..store import Store, StoreError
-from ..sync import ClassClient, Membership, MembershipError
+from ..sync import ClassClient, MembershipError, joined
 from ..sync.outbox import Syncer
 from ..sync.worker import SyncState, SyncWorker
 
@@ -99,7 +99,7 @@ class ReaderNotes(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # a
 
     def _join(self) -> None:
         try:
-            membership = Membership.load()
+            membership = joined()
         except MembershipError as err:
             self.sync_status = f"Not syncing: {err}"
             return

@@ -6,6 +6,7 @@
 """
 
 from .client import ClassClient, Conflict, Offline, Refused, join
+from .hub import joined
 from .membership import Membership, MembershipError, parse_link
 from .outbox import PushResult, Syncer
 
@@ -19,5 +20,6 @@ __all__ = [
     "Refused",
     "Syncer",
     "join",
+    "joined",
     "parse_link",
 ]

@@ -44,11 +44,12 @@ def _join(args: argparse.Namespace) -> int:
 def _sync(args: argparse.Namespace) -> int:
     from ..store import Store
     from .client import ClassClient, Offline, Refused
-    from .membership import Membership, MembershipError
+    from .hub import joined
+    from .membership import MembershipError
     from .outbox import Syncer
 
     try:
-        membership = Membership.load()
+        membership = joined()
     except MembershipError as err:
         return _fail(str(err))
     if membership is None:

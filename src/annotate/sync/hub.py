@@ -47,6 +47,12 @@ def service_url(env: Mapping[str, str]) -> str | None:
     return None
 
 
+def joined() -> Membership | None:
+    """The reader's class: the one joined with ``annotate join``, else, on a JupyterHub
+    with the annotate service, the Hub's (the Hub already signed the reader in)."""
+    return Membership.load() or hub_membership()
+
+
 def hub_membership(
     env: Mapping[str, str] | None = None, transport: httpx.BaseTransport | None = None
 ) -> Membership | None:

@@ -44,7 +44,7 @@ class Membership:
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Membership | None:
-        """The class joined (``None`` when the reader joined none), else the Hub's class."""
+        """The class joined with ``annotate join`` (``None`` when the reader joined none)."""
         path = (folder or home()) / FILE_NAME
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -53,10 +53,7 @@ class Membership:
                 name=str(data.get("name", "")),
             )
         except FileNotFoundError:
-            # On a JupyterHub with the annotate service the Hub already signed the reader in.
-            from .hub import hub_membership
-
-            return hub_membership() if folder is None else None
+            return None
         except (ValueError, KeyError, TypeError) as err:
             raise MembershipError(f"{path}: not a class file this kit wrote ({err})") from err
 
