@@ -106,9 +106,7 @@ class ReaderNotes(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # a
         if membership is None:
             return  # a reader who never joined a class sees no change
         self.sync_status = "Syncing with your class…"
-        self._worker = SyncWorker(
-            self._store.path, membership, self._article.source, self._on_sync
-        )
+        self._worker = SyncWorker(self._store.path, membership, self._article.source, self._on_sync)
         self._show_classmates()
         self._worker.start()
 
