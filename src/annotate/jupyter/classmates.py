@@ -12,15 +12,16 @@ waiting to go up marked as such.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..article import Article
 from ..model import Annotation, instant
 from ..placement import place
 from ..store import Store
-from ..sync import ClassClient, Membership, MembershipError, joined
-from ..sync.outbox import Syncer
-from ..sync.worker import SyncState, SyncWorker
+from ..sync import Membership, MembershipError, joined
+
+if TYPE_CHECKING:  # the client needs httpx: it loads once a class is joined
+    from ..sync.worker import SyncState
 
 __all__ = ["ClassLink", "ClassmateView", "ReplyView"]
 
@@ -55,6 +56,8 @@ class ClassLink:
         self.store = store
         self.article = article
         self.membership = membership
+        from ..sync.worker import SyncWorker
+
         self.worker = SyncWorker(store.path, membership, article.source, self.update)
         self._conflicts = 0
 
@@ -77,6 +80,8 @@ class ClassLink:
         self.worker.kick()
 
     def sync_now(self) -> None:
+        from ..sync import ClassClient
+
         with ClassClient(self.membership) as client:
             self.update(self.worker.once(self.store, client))
 
@@ -91,6 +96,8 @@ class ClassLink:
 
     def show(self) -> None:
         """Publish what the store holds: classmates' highlights, threads, server IRIs."""
+        from ..sync import ClassClient, Syncer
+
         with ClassClient(self.membership) as client:
             syncer = Syncer(self.store, client)
             cached = syncer.classmates(self.article.source)

@@ -22,7 +22,7 @@ import json
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anywidget
 import traitlets
@@ -32,9 +32,10 @@ from ..exchange import collection
 from ..frontend import FRONTEND_DIR
 from ..model import NOTE_LIMIT, Annotation, reader_name
 from ..store import Store, StoreError
-from ..sync import ClassClient, MembershipError, joined
-from ..sync.outbox import Syncer
-from ..sync.worker import SyncState, SyncWorker
+from ..sync import MembershipError, joined
+
+if TYPE_CHECKING:  # the client needs httpx: it loads once a class is joined
+    from ..sync.worker import SyncState, SyncWorker
 
 __all__ = ["NOTE_TAG", "ReaderNotes"]
 
@@ -93,6 +94,8 @@ class ReaderNotes(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # a
     def sync_now(self) -> str:
         """Push and pull now, on this thread; returns the sync status (joined readers)."""
         if self._worker is not None:
+            from ..sync import ClassClient
+
             with ClassClient(self._worker.membership) as client:
                 self._on_sync(self._worker.once(self._store, client))
         return str(self.sync_status)
@@ -106,6 +109,8 @@ class ReaderNotes(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # a
         if membership is None:
             return  # a reader who never joined a class sees no change
         self.sync_status = "Syncing with your class…"
+        from ..sync.worker import SyncWorker
+
         self._worker = SyncWorker(self._store.path, membership, self._article.source, self._on_sync)
         self._show_classmates()
         self._worker.start()
@@ -116,6 +121,8 @@ class ReaderNotes(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # a
         self._show_classmates()
 
     def _show_classmates(self) -> None:
+        from ..sync import ClassClient, Syncer
+
         assert self._worker is not None
         with ClassClient(self._worker.membership) as client:
             cached = Syncer(self._store, client).classmates(self._article.source)

@@ -5,10 +5,14 @@
 'AB12-CD34'
 """
 
-from .client import ClassClient, Conflict, Offline, Refused, join
+from typing import TYPE_CHECKING, Any
+
 from .hub import joined
 from .membership import Membership, MembershipError, parse_link
-from .outbox import PushResult, Syncer
+
+if TYPE_CHECKING:
+    from .client import ClassClient, Conflict, Offline, Refused, join
+    from .outbox import PushResult, Syncer
 
 __all__ = [
     "ClassClient",
@@ -23,3 +27,17 @@ __all__ = [
     "joined",
     "parse_link",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The client needs httpx, which costs a widget's import more than all the rest of
+    # the kit: it loads when a class is joined, not when a widget starts outside one.
+    if name in ("ClassClient", "Conflict", "Offline", "Refused", "join"):
+        from . import client
+
+        return getattr(client, name)
+    if name in ("PushResult", "Syncer"):
+        from . import outbox
+
+        return getattr(outbox, name)
+    raise AttributeError(f"module 'annotate.sync' has no attribute {name!r}")

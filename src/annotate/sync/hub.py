@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import httpx
 
 from .membership import Membership, MembershipError
 
+if TYPE_CHECKING:  # httpx loads only on a Hub: a widget outside any class never needs it
+    import httpx
+
 __all__ = ["hub_membership", "service_url"]
 
-TIMEOUT = httpx.Timeout(5.0, connect=3.0)
+TIMEOUT = (5.0, 3.0)  # seconds: a request, and connecting
 
 
 def service_url(env: Mapping[str, str]) -> str | None:
@@ -70,8 +72,11 @@ def hub_membership(
             "on JupyterHub, but the annotate service's address is unknown: "
             "set c.JupyterHub.public_url, or ANNOTATE_HUB_SERVICE_URL in c.Spawner.environment"
         )
+    import httpx
+
+    timeout = httpx.Timeout(TIMEOUT[0], connect=TIMEOUT[1])
     try:
-        with httpx.Client(timeout=TIMEOUT, transport=transport) as http:
+        with httpx.Client(timeout=timeout, transport=transport) as http:
             r = http.get(f"{server}/me", headers={"Authorization": f"Bearer {token}"})
     except httpx.TransportError as err:
         raise MembershipError(f"the class service at {server} did not answer ({err})") from err
