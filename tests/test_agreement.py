@@ -26,7 +26,8 @@ from annotate.classroom.agreement import (
 )
 from annotate.classroom.feedback import EDITOR
 from annotate.classroom.pseudonyms import pseudonyms
-from annotate.classroom.report_data import ReportData, StudentScoreView, build_report
+from annotate.classroom.report_data import build_report
+from annotate.classroom.report_views import ReportData, StudentScoreView
 from annotate.cli import main
 from annotate.exchange import collection
 from annotate.model import Annotation

@@ -8,7 +8,8 @@
 # ``merge`` the function stays in ``.merge``: re-exported here it would hide the module.
 from .merge import CLASS_LABEL, Merged, Skipped, book_folder, write_atomic, write_class
 from .pseudonyms import pseudonyms
-from .report_data import build_report, coverage, report_csv
+from .report_csv import report_csv
+from .report_data import build_report, coverage
 from .report_page import report_html
 
 __all__ = [

@@ -5,9 +5,10 @@ in Agreement mode, of how alike the class labelled each sentence), filters by
 claim type, status and student, the notes under each paragraph, a summary per
 student and per claim type, the editor's marked claims beside what the class
 found, each student's scores against them and the contested passages
-(:mod:`annotate.classroom.agreement`). ``report_csv`` writes one row per annotation; with
-``anonymize`` names become keyed pseudonyms (:mod:`annotate.classroom.pseudonyms`).
-The page itself is :mod:`annotate.classroom.report_page`.
+(:mod:`annotate.classroom.agreement`). With ``anonymize`` names become keyed
+pseudonyms (:mod:`annotate.classroom.pseudonyms`). The shapes are
+:mod:`annotate.classroom.report_views`; the page is
+:mod:`annotate.classroom.report_page`, the CSV :mod:`annotate.classroom.report_csv`.
 
 >>> coverage([(0, 4, "ana"), (2, 6, "ben"), (3, 5, "ana")])  # Ana's two marks count once
 [(0, 2, 1), (2, 5, 2), (5, 6, 1)]
@@ -16,19 +17,14 @@ The page itself is :mod:`annotate.classroom.report_page`.
 from __future__ import annotations
 
 import bisect
-import csv
-import functools
-import io
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
-from typing import Any, TypedDict
 
 from ..article import Article
-from ..exchange import neutralise
 from ..model import Annotation
 from ..placement import place_all
-from ..vocabulary import CLAIM_TYPES, STATUSES, vocabulary_json
+from ..vocabulary import vocabulary_json
 from .agreement import (
     MATCH_RULE,
     Comparison,
@@ -36,16 +32,29 @@ from .agreement import (
     Scores,
     compare,
     contested_order,
-    matches,
     sentence_agreement,
     sentences,
 )
 from .merge import Placement
 from .pseudonyms import pseudonyms, scrubber
+from .report_views import (
+    AgreementView,
+    BlockView,
+    ChapterView,
+    ContestedView,
+    EditorClaimView,
+    NoteView,
+    PassageView,
+    ReportData,
+    SentenceView,
+    SideView,
+    StudentRow,
+    StudentScoreView,
+    Totals,
+)
 
 __all__ = [
     "ALPHA_RULE",
-    "CSV_COLUMNS",
     "NO_TYPE",
     "AgreementView",
     "ChapterView",
@@ -56,29 +65,9 @@ __all__ = [
     "StudentScoreView",
     "build_report",
     "coverage",
-    "report_csv",
 ]
 
 NO_TYPE = "none"
-CSV_COLUMNS = (
-    "student",
-    "chapter",
-    "claim type",
-    "status",
-    "quote",
-    "note",
-    "created",
-    "anchoring",
-    "editor claim matched",
-    "same type as editor",
-    "sentence alpha",
-    "sentence entropy",
-    "student precision",
-    "student recall",
-    "student F1",
-    "student kappa",
-    "student type agreement",
-)
 ALPHA_RULE = (
     "Agreement per sentence is Krippendorff's alpha (nominal): the sentence's words are "
     "the units, the students who marked the sentence the coders, and each word's value the "
@@ -90,147 +79,6 @@ _TOP_PASSAGES = 3
 _CONTESTED = 6  # contested passages shown per chapter
 _SIDES = 3  # labels shown per contested passage
 _NOTES_PER_SIDE = 3
-# What must not appear raw inside <script>: "</script", "<!--", and the two
-# separators older JavaScript engines read as line ends.
-
-
-class BlockView(TypedDict):
-    kind: str
-    start: int
-    end: int
-
-
-class NoteView(TypedDict):
-    """One annotation as the page sees it; ``student`` indexes ``ReportData.students``."""
-
-    student: int
-    claimType: str | None
-    status: str | None
-    start: int
-    end: int
-    exact: str
-    note: str
-    tags: list[str]
-    orphan: bool
-    block: int
-    created: str
-
-
-class PassageView(TypedDict):
-    start: int
-    end: int
-    text: str
-    students: int
-
-
-class EditorClaimView(TypedDict):
-    """An editor-marked claim and what the class made of the same words."""
-
-    id: str
-    type: str
-    start: int
-    end: int
-    text: str
-    students: int
-    types: dict[str, int]
-
-
-class SentenceView(TypedDict):
-    """How alike the class labelled one sentence (``None``: undefined, ``alphaNote`` says why)."""
-
-    start: int
-    end: int
-    students: int
-    labels: dict[str, int]
-    entropy: float | None
-    alpha: float | None
-    alphaNote: str
-
-
-class SideView(TypedDict):
-    """One label of a contested passage: how many gave it, and notes (indexes into notes)."""
-
-    label: str
-    students: int
-    notes: list[int]
-
-
-class ContestedView(TypedDict):
-    start: int
-    end: int
-    text: str
-    students: int
-    entropy: float | None
-    alpha: float | None
-    sides: list[SideView]
-
-
-class ChapterView(TypedDict):
-    """One chapter's text (``None`` when the chapter was not found) and its notes."""
-
-    source: str
-    name: str
-    title: str
-    text: str | None
-    blocks: list[BlockView]
-    editorClaims: list[EditorClaimView]
-    notes: list[NoteView]
-    top: dict[str, list[PassageView]]
-    sentences: list[SentenceView]
-    contested: list[ContestedView]
-
-
-class StudentRow(TypedDict):
-    student: int
-    counts: dict[str, int]
-    total: int
-
-
-class Totals(TypedDict):
-    students: int
-    annotations: int
-    withNotes: int
-    orphaned: int
-    chapters: int
-
-
-class StudentScoreView(TypedDict):
-    """One student against the editor's claims (``None``: undefined; see the notes)."""
-
-    student: int
-    claims: int
-    found: int
-    highlights: int
-    onClaim: int
-    sameType: int
-    precision: float | None
-    recall: float | None
-    f1: float | None
-    kappa: float | None
-    kappaNote: str
-    typeAgreement: float | None
-    feedback: str
-
-
-class AgreementView(TypedDict):
-    """The rules, stated in the report, and each student's scores."""
-
-    matchRule: str
-    alphaRule: str
-    byStudent: list[StudentScoreView]
-
-
-class ReportData(TypedDict):
-    """Everything the page shows; ``report.js`` renders it, the CSV is written from it."""
-
-    title: str
-    students: list[str]
-    anonymized: bool
-    vocabulary: dict[str, Any]
-    totals: Totals
-    byStudent: list[StudentRow]
-    chapters: list[ChapterView]
-    agreement: AgreementView
 
 
 def coverage(spans: Iterable[tuple[int, int, Hashable]]) -> list[tuple[int, int, int]]:
@@ -547,77 +395,3 @@ def _chapter(
         sentences=found,
         contested=contested,
     )
-
-
-def _figure(value: float | None) -> str:
-    return "undefined" if value is None else f"{value:.3f}"
-
-
-def _against_editor(chapter: ChapterView, n: NoteView) -> tuple[str, str, str, str]:
-    """The claim a note matches, whether its type is the editor's, its sentence's figures."""
-    if n["orphan"] or chapter["text"] is None:
-        return "", "", "", ""
-    claim = next(
-        (
-            c
-            for c in chapter["editorClaims"]
-            if matches((n["start"], n["end"]), (c["start"], c["end"]))
-        ),
-        None,
-    )
-    starts = [s["start"] for s in chapter["sentences"]]
-    at = bisect.bisect_right(starts, n["start"]) - 1
-    sentence = chapter["sentences"][at] if at >= 0 else None
-    return (
-        claim["id"] if claim else "",
-        ("yes" if claim["type"] == n["claimType"] else "no") if claim else "",
-        _figure(sentence["alpha"]) if sentence else "",
-        _figure(sentence["entropy"]) if sentence else "",
-    )
-
-
-def report_csv(data: ReportData) -> str:
-    """One row per annotation, every cell safe to open in a spreadsheet.
-
-    Beside each annotation: the editor's claim it matches, its sentence's agreement
-    and its student's scores (the same figures as the page; "undefined" where a
-    figure cannot be computed).
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    # Cells that repeat (a student's name and scores, a span's match, a label) are
-    # made safe once; a class has 60,000 rows and a few hundred of each.
-    safe = functools.cache(neutralise)
-    kinds: dict[str | None, str] = {k: safe(t.label) for k, t in CLAIM_TYPES.items()}
-    states: dict[str | None, str] = {k: safe(t.label) for k, t in STATUSES.items()}
-    kinds[None] = states[None] = ""
-    students: dict[int, tuple[str, ...]] = {}
-    for s in data["agreement"]["byStudent"]:
-        figures = (s["precision"], s["recall"], s["f1"], s["kappa"], s["typeAgreement"])
-        who = data["students"][s["student"]]
-        students[s["student"]] = (safe(who), *(safe(_figure(f)) for f in figures))
-    for chapter in data["chapters"]:
-        name = safe(chapter["name"])
-        against: dict[tuple[int, int, str | None, bool], tuple[str, ...]] = {}
-        for n in chapter["notes"]:
-            key = (n["start"], n["end"], n["claimType"], n["orphan"])
-            editor = against.get(key)
-            if editor is None:
-                editor = against[key] = tuple(map(safe, _against_editor(chapter, n)))
-            student, *scores = students[n["student"]]
-            writer.writerow(
-                (
-                    student,
-                    name,
-                    kinds[n["claimType"]],
-                    states[n["status"]],
-                    neutralise(n["exact"]),
-                    neutralise(n["note"]),
-                    safe(n["created"]),
-                    "orphaned" if n["orphan"] else "anchored",
-                    *editor,
-                    *scores,
-                )
-            )
-    return buffer.getvalue()

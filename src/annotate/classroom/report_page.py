@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from ..frontend import FRONTEND_DIR
-from .report_data import ReportData
+from .report_views import ReportData
 
 __all__ = ["report_html", "script_json"]
 

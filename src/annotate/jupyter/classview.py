@@ -49,7 +49,7 @@ class ClassView(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # any
     _css = _STATIC / "report.css"
 
     report = traitlets.Dict(
-        help="The report's data (annotate.classroom.report_data.ReportData): "
+        help="The report's data (annotate.classroom.report_views.ReportData): "
         "students, chapters, notes, agreement figures."
     ).tag(sync=True)
 
