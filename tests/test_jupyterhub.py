@@ -302,7 +302,8 @@ def test_widget_in_a_hub_users_lab_syncs_without_a_code(
     widget.wait_for(timeout=30_000)
     theirs = widget.locator("mark.annotate-classmate")
     theirs.first.wait_for(timeout=30_000)
-    assert "".join(theirs.all_inner_texts()) == words
+    # The class also holds what earlier tests of this module posted: ben's words among them.
+    assert words in "".join(theirs.all_inner_texts())
     listing = page.locator(".annotate-widget-classmates")
     assert "ben: which agreements?" in listing.inner_text()
 

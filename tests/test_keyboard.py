@@ -56,6 +56,24 @@ def tab_to(page: Any, selector: str, limit: int = 250, back: bool = False) -> No
     pytest.fail(f"Tab never reached {selector}; focus is on {focused(page)}")
 
 
+def choose_by_keyboard(page: Any) -> Any:
+    """Enter on the focused Import button, until the file chooser opens.
+
+    On a loaded machine Playwright's file-chooser interception can miss the first
+    chooser; nothing opens then, so pressing Enter again imports nothing twice.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _attempt in range(3):
+        try:
+            with page.expect_file_chooser(timeout=10_000) as chooser:
+                page.keyboard.press("Enter")
+            return chooser.value
+        except PlaywrightTimeout:
+            continue
+    pytest.fail("the file chooser never opened")
+
+
 def open_panel(page: Any) -> None:
     """From wherever focus is: the Highlights button is the page's last stop."""
     page.evaluate("document.activeElement.blur()")
@@ -196,9 +214,7 @@ def test_import_and_export_by_keyboard(page: Any, tmp_path: Path) -> None:
     incoming.write_text(json.dumps(collection([ann])), "utf-8")
     open_panel(page)
     tab_to(page, ".annotate-layer-import")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Enter")
-    chooser.value.set_files(str(incoming))
+    choose_by_keyboard(page).set_files(str(incoming))
     said(page, "Imported 1 of 1 highlight from incoming.json")
     assert [r["note"] for r in records(page)] == ["From a file"]
 
