@@ -306,7 +306,7 @@
   /** @param {Record[]} next @param {string} message */
   function save(next, message) {
     records = next;
-    const ok = writeKey(keyOf(page), stored(records, damaged));
+    const ok = AnnotateUI.phase("store", () => writeKey(keyOf(page), stored(records, damaged)));
     if (ok) tell(message);
     show();
   }
@@ -420,7 +420,7 @@
   function importText(name, source) {
     let incoming;
     try {
-      incoming = AnnotateModel.parseDocument(source, vocabulary);
+      incoming = AnnotateUI.phase("parse", () => AnnotateModel.parseDocument(source, vocabulary));
     } catch (err) {
       alertReader(`${name}: ${err instanceof Error ? err.message : err}. Nothing was imported.`);
       return;
@@ -468,7 +468,7 @@
       apart = added - before;
       if (!writeKey(UNPLACED_KEY, stored(merged, kept.unreadable))) return;
     }
-    const mine = merge(records, (byPage.get(page) || []).map(placed));
+    const mine = AnnotateUI.phase("place", () => merge(records, (byPage.get(page) || []).map(placed)));
     save(mine, "");
     const byId = new Map(records.map((r) => [r.id, r]));
     const lostNow = (byPage.get(page) || []).filter((r) => { const x = byId.get(r.id); return x && x.orphan; }).length;
@@ -479,7 +479,8 @@
     if (lostNow) parts.push(`${lostNow} whose words are not in this page (listed under “Not found in this text”)`);
     tell(parts.join("; ") + ".");
     showKept();
-    setOpen(true);
+    // Focusing the panel's title lays the page out now, with every new mark.
+    AnnotateUI.phase("open", () => setOpen(true));
   }
 
   // ---- The class: joining, sync, classmates' highlights and replies (class.js).

@@ -175,8 +175,9 @@ var AnnotateModel = (function () {
     return { claimType: t ? t.key : null, status: t ? null : (named(vocabulary.statuses) || { key: null }).key };
   }
 
+  const utf8 = new TextEncoder();
   /** @param {string} s */
-  const utf8Length = (s) => new TextEncoder().encode(s).length;
+  const utf8Length = (s) => utf8.encode(s).length;
 
   /** The note limit handed over with the vocabulary (annotate.model.NOTE_LIMIT). @param {Vocabulary} vocabulary */
   function noteLimit(vocabulary) {
@@ -331,7 +332,9 @@ var AnnotateModel = (function () {
   /** The deepest nesting of arrays/objects, counted without recursion. @param {string} s */
   function depth(s) {
     let d = 0, deepest = 0, inString = false, escaped = false;
-    for (const ch of s) {
+    // By UTF-16 unit: the brackets and quotes are ASCII, never half of a surrogate pair.
+    for (let i = 0; i < s.length; i++) {
+      const ch = s[i];
       if (inString) {
         if (escaped) escaped = false;
         else if (ch === "\\") escaped = true;
