@@ -144,8 +144,9 @@ var AnnotateUI = (function () {
    * never nest: a stretch under two highlights is one mark listing both ids.
    * @param {ReturnType<typeof indexText>} index @param {Highlight[]} highlights
    * @param {(ids: string[]) => string} classOf
+   * @param {(mark: HTMLElement, ids: string[]) => void} [decorate] more attributes, as each mark is made
    */
-  function paint(index, highlights, classOf) {
+  function paint(index, highlights, classOf, decorate) {
     const spans = highlights
       .filter((h) => !h.orphan && h.end > h.start)
       .map((h) => ({ id: h.id, s: index.table[h.start], e: index.table[h.end] }));
@@ -195,6 +196,7 @@ var AnnotateUI = (function () {
         const mark = document.createElement("mark");
         mark.className = classOf(run.ids);
         mark.dataset.annotateIds = run.key;
+        if (decorate) decorate(mark, run.ids);
         mark.textContent = piece;
         frag.appendChild(mark);
       });
@@ -559,6 +561,9 @@ var AnnotateUI = (function () {
     /** @type {Map<string, string>} */
     let noteIds = new Map();
     let sentenceList = sentences(index.text);
+    // The date formatter's first use loads the browser's locale data (15-20 ms): done
+    // while the page is idle, not when a reader's import or first note is waiting.
+    if (typeof requestIdleCallback === "function") requestIdleCallback(() => readable());
     let cursor = -1;
     let span = { start: 0, end: 0 };
     const keyButton = el("button", { type: "button", class: "annotate-keyboard" }, "Highlight with the keyboard");
@@ -800,13 +805,14 @@ var AnnotateUI = (function () {
       const shown = others || [];
       otherIds = new Set(shown.map((h) => h.id));
       byId = new Map([...shown, ...highlights].map((h) => [h.id, h]));
+      // The notes first, so each mark is described as it is made (one pass, no query after).
+      phase("notes", writeNotes);
       phase("paint", () => {
         unpaint(root);
         index = indexText(blocks, options.skip);
-        paint(index, [...highlights, ...shown], classOf);
+        paint(index, [...highlights, ...shown], classOf, describeMark);
         index = indexText(blocks, options.skip);
       });
-      phase("notes", describeMarks);
       if (lastDeleted && highlights.some((h) => lastDeleted && h.id === lastDeleted.id)) lastDeleted = null;
       phase("panel", renderPanel);
       // Focus on a mark that the repaint removed would fall to the page's start.
@@ -817,19 +823,15 @@ var AnnotateUI = (function () {
       refocus = null;
     }
 
-    /** Each mark's notes (aria-details) and how it is reached from the keyboard. */
-    function describeMarks() {
-      writeNotes();
+    /** A mark's notes (aria-details) and how it is reached from the keyboard. @param {HTMLElement} m @param {string[]} ids */
+    function describeMark(m, ids) {
       // A highlight stays a <mark> (ARIA 1.3: its words are read as they are, "highlighted")
       // with its notes as details; it is not made a button, whose name would replace the
       // words and which would make whole paragraphs of small click targets. It takes focus,
       // and Enter opens it; the panel lists each one as a button too.
-      root.querySelectorAll("mark[data-annotate-ids]").forEach((m) => {
-        m.setAttribute("tabindex", "0");
-        m.setAttribute("aria-keyshortcuts", "Enter");
-        const ids = (m.getAttribute("data-annotate-ids") || "").split(" ");
-        m.setAttribute("aria-details", ids.map((id) => noteIds.get(id)).filter(Boolean).join(" "));
-      });
+      m.setAttribute("tabindex", "0");
+      m.setAttribute("aria-keyshortcuts", "Enter");
+      m.setAttribute("aria-details", ids.map((id) => noteIds.get(id)).filter(Boolean).join(" "));
     }
 
     /** The notes the marks point at (aria-details), one role="comment" per highlight. */

@@ -264,7 +264,8 @@ var AnnotateModel = (function () {
     if (Array.isArray(creator) && creator.length) creator = creator[0];
     const name = isObject(creator) ? (own(creator, "name") === undefined ? "" : own(creator, "name")) : creator;
     if (typeof name !== "string") throw new AnnotationError("creator name must be text", "shape");
-    const created = time(data, "created", now());
+    // now() only when needed: a Date for each of 1,000 items that all have a time is waste.
+    const created = time(data, "created", "") || now();
     const modified = time(data, "modified", created);
     // No position given: none is made up (start = end = 0 marks it, never written).
     const [start, end] = position || [0, 0];
@@ -331,17 +332,23 @@ var AnnotateModel = (function () {
 
   /** The deepest nesting of arrays/objects, counted without recursion. @param {string} s */
   function depth(s) {
-    let d = 0, deepest = 0, inString = false, escaped = false;
-    // By UTF-16 unit: the brackets and quotes are ASCII, never half of a surrogate pair.
+    let d = 0, deepest = 0;
+    // By UTF-16 unit, as numbers: the brackets and quotes are ASCII, never half of a
+    // surrogate pair. A string is skipped to its closing quote in one search.
     for (let i = 0; i < s.length; i++) {
-      const ch = s[i];
-      if (inString) {
-        if (escaped) escaped = false;
-        else if (ch === "\\") escaped = true;
-        else if (ch === '"') inString = false;
-      } else if (ch === '"') inString = true;
-      else if (ch === "[" || ch === "{") { d++; if (d > deepest) deepest = d; if (deepest > MAX_DEPTH) return deepest; }
-      else if (ch === "]" || ch === "}") d--;
+      const c = s.charCodeAt(i);
+      if (c === 34) { // "
+        for (i = s.indexOf('"', i + 1); i !== -1; i = s.indexOf('"', i + 1)) {
+          let slashes = 0;
+          while (s.charCodeAt(i - 1 - slashes) === 92) slashes++; // \
+          if (slashes % 2 === 0) break;
+        }
+        if (i === -1) break;
+      } else if (c === 91 || c === 123) { // [ {
+        d++;
+        if (d > deepest) deepest = d;
+        if (deepest > MAX_DEPTH) return deepest;
+      } else if (c === 93 || c === 125) d--; // ] }
     }
     return deepest;
   }
