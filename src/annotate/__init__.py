@@ -1,10 +1,13 @@
-"""annotate: read a news article closely and annotate it in class.
+r"""annotate: read a news article closely and annotate it in class.
 
 >>> import annotate
->>> article = annotate.load_article("chapters/article.md")        # doctest: +SKIP
->>> spans = annotate.describe(article.text, 0, 12)                 # doctest: +SKIP
->>> annotate.anchor(article.text, spans)                           # doctest: +SKIP
-(0, 12)
+>>> import pathlib, tempfile
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "a.md").write_text("# Ships\n\n::::{article}\nThe navy sent three ships.\n::::\n")
+>>> article = annotate.load_article(folder / "a.md")
+>>> spans = annotate.describe(article.text, 7, 15)
+>>> spans[0]["exact"], annotate.anchor("Breaking. " + article.text, spans)
+('The navy', (17, 25))
 """
 
 from .anchoring import anchor, describe, locate

@@ -1,4 +1,4 @@
-"""The article of a chapter, as a reader sees it.
+r"""The article of a chapter, as a reader sees it.
 
 A chapter holds its article in an ``{article}`` directive under the page's
 ``# headline``. The article's *text* is the headline, then each paragraph of the
@@ -7,9 +7,12 @@ the words it shows: ``{term}`Tokyo <Tokyo (city)>``` reads "Tokyo". Every
 surface counts positions in this one string: the widget, the HTML book layer
 (which rebuilds it from the page) and the store.
 
->>> art = load_article("chapters/article.md")        # doctest: +SKIP
->>> art.text[: art.blocks[0].end]                     # doctest: +SKIP
-'Strengthening Alliances: U.S. Defense Secretary Reassures Japan Amid Regional Tensions'
+>>> import pathlib, tempfile
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "a.md").write_text("# Ships\n\n::::{article}\nThe navy sent three ships.\n::::\n")
+>>> art = load_article(folder / "a.md")
+>>> art.text, [b.kind for b in art.blocks]
+('Ships\n\nThe navy sent three ships.', ['headline', 'dek'])
 """
 
 from __future__ import annotations

@@ -1,15 +1,20 @@
-"""``ClassView``: the class report inside Jupyter.
+r"""``ClassView``: the class report inside Jupyter.
 
 The same page as ``annotate report`` writes (heatmap with its Agreement mode,
 filters, notes under each paragraph, summaries, each student's scores against
 the editor's claims, contested passages), drawn by the same ``frontend/report.js`` from one
 synced trait holding the report's data. Read-only: it changes no file.
 
->>> import annotate                                           # doctest: +SKIP
->>> view = annotate.ClassView("class.json", anonymize=True)   # doctest: +SKIP
->>> view                                                      # doctest: +SKIP
->>> view.report["totals"]["students"]                         # doctest: +SKIP
-24
+>>> import json, pathlib, tempfile, annotate
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "a.md").write_text("# Ships\n\n::::{article}\nThe navy sent three ships.\n::::\n")
+>>> article = annotate.load_article(folder / "a.md")
+>>> notes = [annotate.Annotation.new(source=article.source, text=article.text, start=7, end=15,
+...                                  creator=name) for name in ("Ana", "Ben")]
+>>> _ = (folder / "class.json").write_text(json.dumps(annotate.collection(notes)))
+>>> view = annotate.ClassView(folder / "class.json", book=folder)
+>>> view.report["totals"]["students"], view.report["students"]
+(2, ['Ana', 'Ben'])
 
 Live, for the teacher: ``ClassView(class_url="http://HOST:PORT/classes/CLASS_ID")`` builds
 the same data from the class server's notes (as its live report does) and builds it
