@@ -171,6 +171,9 @@ async function listen() {
       if (!response.ok || !response.body) throw new Error(String(response.status));
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = "";
+      // A stream without Last-Event-ID starts from now: what was written between the
+      // last draw and this connection would be missed, so draw once more on connecting.
+      let connected = false;
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
@@ -182,7 +185,8 @@ async function listen() {
           for (const line of frame.split("\n")) {
             if (line.startsWith("id:")) last = line.slice(3).trim();
           }
-          if (/^event:/m.test(frame)) later();
+          if (/^event:/m.test(frame) || !connected) later();
+          connected = true;
         }
       }
     } catch {

@@ -109,7 +109,9 @@ class SyncWorker:
                 try:
                     # Listen until something happens in the class or a window ends.
                     while not self._stopped.is_set() and not self._kicked.is_set():
-                        changed = False
+                        # Without Last-Event-ID the stream starts from now: what was
+                        # written between the pull and this window is pulled once more.
+                        changed = last is None
                         for ident, kind in client.events(self.source, last, EVENT_WINDOW):
                             last = ident or last
                             changed = changed or bool(kind)

@@ -452,6 +452,9 @@ var AnnotateClass = (function () {
         }
         const control = new AbortController();
         streamControl = control;
+        // Without Last-Event-ID the stream starts from now: what was written between
+        // the last pull and this connection would be missed, so pull once more then.
+        let resumed = Boolean(lastEventId);
         try {
           const r = await fetch(address(`${base}/classes/${encodeURIComponent(session.classId)}/events?source=${encodeURIComponent(source)}`), {
             credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer", signal: control.signal,
@@ -475,6 +478,10 @@ var AnnotateClass = (function () {
               const frame = buffer.slice(0, cut);
               buffer = buffer.slice(cut).replace(/^\r?\n\r?\n/, "");
               await event(frame);
+              if (!resumed) {
+                resumed = true;
+                needPull = true;
+              }
               if (needPull) {
                 needPull = false;
                 if (error.startsWith("The class server does not answer")) error = "";
