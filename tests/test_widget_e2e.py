@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -76,12 +77,19 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "nbformat_minor": 5,
     }
     (root / "test.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
-    port, token = free_port(), secrets.token_hex(16)
     env = {
         **os.environ,
         "ANNOTATE_READER": "Student One",
         "JUPYTER_CONFIG_DIR": str(root / ".jupyter"),
     }
+    with jupyter_lab(root, env) as (base, token):
+        yield {"base": base, "token": token, "root": root}
+
+
+@contextlib.contextmanager
+def jupyter_lab(root: Path, env: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """JupyterLab serving ``root`` on 127.0.0.1, until the block ends: (base URL, token)."""
+    port, token = free_port(), secrets.token_hex(16)
     log = open(root / "lab.log", "w")  # noqa: SIM115 (closed when the server stops)
     proc = subprocess.Popen(
         [
@@ -112,13 +120,15 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     else:
         proc.kill()
         pytest.fail(f"JupyterLab did not start:\n{(root / 'lab.log').read_text()[-3000:]}")
-    yield {"base": base, "token": token, "root": root}
-    proc.terminate()
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield base, token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
 
 
 # Marks the prompt as changed on any mutation: after a restart a cell's new number

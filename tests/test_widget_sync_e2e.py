@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,7 @@ from annotate.sync import ClassClient
 
 from .conftest import ROOT
 from .sync_fixtures import Live, live_server
-from .test_widget_e2e import free_port, output_of, run_cell, select_words
+from .test_widget_e2e import jupyter_lab, output_of, run_cell, select_words
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -89,44 +87,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory, server: Live) -> Iterator[dict
         check=True,
     )
     assert made.join_code not in joined.stdout and "token" not in joined.stdout.lower()
-    port, token = free_port(), secrets.token_hex(16)
-    log = open(root / "lab.log", "w")  # noqa: SIM115 (closed when the server stops)
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("jupyter")),
-            "lab",
-            "--allow-root",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            "--LabApp.news_url=",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**env, "JUPYTER_CONFIG_DIR": str(root / ".jupyter")},
-        cwd=root,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f"JupyterLab did not start:\n{(root / 'lab.log').read_text()[-3000:]}")
-    yield {"base": base, "token": token, "root": root, "class": made}
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    lab_env = {**env, "JUPYTER_CONFIG_DIR": str(root / ".jupyter")}
+    with jupyter_lab(root, lab_env) as (base, token):
+        yield {"base": base, "token": token, "root": root, "class": made}
 
 
 def eventually(check: Callable[[], bool], seconds: float = 20) -> None:
