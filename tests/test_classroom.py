@@ -22,6 +22,7 @@ from annotate.classroom.merge import Placement
 from annotate.cli import main
 from annotate.exchange import ExchangeError, collection, parse_document, read_annotations
 from annotate.model import Annotation
+from annotate.seal import unsealed
 
 CHAPTER = """\
 # Ships sail at dawn
@@ -527,8 +528,8 @@ def test_the_class_file_is_json_dumps_of_the_collection_with_or_without_known_te
     classroom.write_class(tmp_path / "fresh.json", merged.annotations)
     moved = [replace(merged.annotations[0], note="moved on"), merged.annotations[1]]
     classroom.write_class(tmp_path / "changed.json", moved, merged.texts)
-    assert (tmp_path / "known.json").read_text(encoding="utf-8") == want + "\n"
-    assert (tmp_path / "fresh.json").read_text(encoding="utf-8") == want + "\n"
+    assert unsealed((tmp_path / "known.json").read_bytes()) == (want + "\n").encode()
+    assert unsealed((tmp_path / "fresh.json").read_bytes()) == (want + "\n").encode()
     assert read_annotations(tmp_path / "changed.json") == moved
 
 

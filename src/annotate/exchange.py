@@ -22,6 +22,7 @@ from typing import Any, TextIO
 import orjson
 
 from .model import CONTEXT, Annotation, AnnotationError
+from .seal import intact, sealed_annotations
 from .vocabulary import CLAIM_TYPES, STATUSES
 
 __all__ = [
@@ -88,8 +89,12 @@ def _depth(data: Any) -> int:
     return depth
 
 
-def read_annotations(path: str | Path) -> list[Annotation]:
-    """Every annotation in the file at ``path``; ``ExchangeError`` if any is bad."""
+def read_annotations(path: str | Path, *, trust_seal: bool = True) -> list[Annotation]:
+    """Every annotation in the file at ``path``; ``ExchangeError`` if any is bad.
+
+    A class file whose seal is intact (:mod:`annotate.seal`) is read without checking
+    again what merge checked; ``trust_seal=False`` checks it all the same.
+    """
     path = Path(path)
     if not path.exists():
         raise ExchangeError(path, "no such file")
@@ -106,7 +111,7 @@ def read_annotations(path: str | Path) -> list[Annotation]:
         data = path.read_bytes()
     except OSError as err:
         raise ExchangeError(path, f"cannot be read ({err.strerror})") from err
-    return parse_document(data, path)
+    return parse_document(data, path, trust_seal=trust_seal)
 
 
 def _keepable(data: Any, path: str | Path) -> None:
@@ -126,8 +131,14 @@ def _keepable(data: Any, path: str | Path) -> None:
         raise ExchangeError(path, "holds NaN or Infinity, which is not JSON") from err
 
 
-def parse_document(text: str | bytes, path: str | Path = "<input>") -> list[Annotation]:
-    """Annotations in a JSON document (any format this kit reads), text or UTF-8 bytes."""
+def parse_document(
+    text: str | bytes, path: str | Path = "<input>", *, trust_seal: bool = False
+) -> list[Annotation]:
+    """Annotations in a JSON document (any format this kit reads), text or UTF-8 bytes.
+
+    ``trust_seal``: a class file with an intact seal is read unchecked (see
+    :func:`read_annotations`).
+    """
     if not text.strip():
         raise ExchangeError(path, "is empty")
     too_deep = f"JSON is nested deeper than {MAX_DEPTH} levels"
@@ -151,6 +162,11 @@ def parse_document(text: str | bytes, path: str | Path = "<input>") -> list[Anno
         except json.JSONDecodeError as err:
             raise ExchangeError(path, f"is not JSON ({err.msg} at line {err.lineno})") from err
         _keepable(data, path)
+    else:
+        if trust_seal and intact(text if isinstance(text, bytes) else text.encode("utf-8")):
+            trusted = sealed_annotations(data)
+            if trusted is not None:
+                return trusted
     if _depth(data) > MAX_DEPTH:
         raise ExchangeError(path, too_deep)
     items = _items(data, path)

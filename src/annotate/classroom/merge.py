@@ -37,6 +37,7 @@ from ..article import Chapters, book_root
 from ..exchange import ExchangeError, collection, read_annotations
 from ..model import Annotation
 from ..placement import place_all
+from ..seal import seal
 
 __all__ = [
     "CLASS_LABEL",
@@ -173,7 +174,8 @@ def _read(path: Path) -> tuple[list[Annotation], list[str]] | Skipped:
     it is is not described or serialised again by the merge itself.
     """
     try:
-        annotations = read_annotations(path)
+        # A student's file is checked in full, whatever seal it carries.
+        annotations = read_annotations(path, trust_seal=False)
     except ExchangeError as err:
         return Skipped(str(path), f"{err.item}: {err.reason}" if err.item else err.reason)
     return annotations, [_item_json(a) for a in annotations]
@@ -280,7 +282,9 @@ def write_class(
 
     ``texts`` (``Merged.texts``) holds annotations already written as JSON: those
     that are still the very same objects are not serialised again. The file is
-    ``json.dumps`` of :func:`annotate.exchange.collection` either way, byte for byte.
+    ``json.dumps`` of :func:`annotate.exchange.collection` either way, byte for byte,
+    sealed (:mod:`annotate.seal`): the report reads back what was checked here
+    without checking it again.
     """
     texts = texts or {}
     items = []
@@ -292,4 +296,4 @@ def write_class(
     # Compact JSON: a class file is for programs; the C encoder only runs without indent.
     # The items go where json.dumps would put them, separated as it separates them.
     text = json.dumps(head, ensure_ascii=False)
-    write_atomic(path, text.replace('"items": []', f'"items": [{", ".join(items)}]', 1) + "\n")
+    write_atomic(path, seal(text.replace('"items": []', f'"items": [{", ".join(items)}]', 1)))

@@ -1,0 +1,134 @@
+"""The class file's seal: what ``annotate merge`` checked, read back without checking again.
+
+``annotate merge`` checks every student's file in full and writes the class file
+from the annotations it read. It ends that file with a seal: the SHA-256 of every
+byte before it. A reader that finds the seal intact holds, byte for byte, what
+merge wrote, so it builds the annotations without checking each part a second
+time (dates, offsets, ids, nesting): the report reads 60,000 notes in less than
+half the time. Any edit breaks the seal and the file is read like any other,
+checked in full, and refused with the file's name if it is bad.
+
+The seal is a checksum, not a signature: it tells a file annotate wrote from one
+edited since, not from a forgery. That is why ``annotate merge``, where students'
+files come in, never trusts one (``read_annotations(..., trust_seal=False)``).
+
+>>> text = seal('{"type": "AnnotationCollection", "items": []}')
+>>> text[:72]
+'{"type": "AnnotationCollection", "items": [], "annotate:seal": "merge/1 '
+>>> intact(text.encode()), intact(text.replace("items", "item5").encode())
+(True, False)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from .model import Annotation, now
+from .wire import audience, bodies
+
+__all__ = ["SEAL_KEY", "intact", "seal", "sealed_annotations", "unsealed"]
+
+SEAL_KEY = "annotate:seal"
+# The version names the shape sealed_annotations reads: a change to Annotation.to_w3c
+# that it does not follow must change it, and older seals are then read in full.
+_VERSION = "merge/1"
+_TAIL = re.compile(rb', "annotate:seal": "merge/1 sha256:([0-9a-f]{64})"\}\n\Z')
+_LONGEST_TAIL = 120
+
+
+def seal(text: str) -> str:
+    """``text`` (one JSON object) with the seal as its last member, and a newline."""
+    if not text.endswith("}"):
+        raise ValueError("only a JSON object can be sealed")
+    body = text[:-1]
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return f'{body}, "{SEAL_KEY}": "{_VERSION} sha256:{digest}"}}\n'
+
+
+def _split(data: bytes) -> tuple[int, bytes] | None:
+    """Where the seal starts in ``data`` and the digest it holds, if it ends in one."""
+    found = _TAIL.search(data, max(0, len(data) - _LONGEST_TAIL))
+    return (found.start(), found.group(1)) if found else None
+
+
+def intact(data: bytes) -> bool:
+    """Whether ``data`` ends in a seal that matches every byte before it."""
+    found = _split(data)
+    if found is None:
+        return False
+    start, digest = found
+    return hashlib.sha256(memoryview(data)[:start]).hexdigest().encode() == digest
+
+
+def unsealed(data: bytes) -> bytes:
+    """``data`` as it would be without its seal (unchanged when it has none).
+
+    >>> unsealed(seal('{"a": 1}').encode())
+    b'{"a": 1}\\n'
+    """
+    found = _split(data)
+    return data if found is None else data[: found[0]] + b"}\n"
+
+
+def sealed_annotations(data: Any) -> list[Annotation] | None:
+    """The annotations of a parsed class file whose seal is intact, or ``None``.
+
+    Each is what ``Annotation.from_w3c`` makes of the same item (the tests hold
+    the two to it), without its checks: merge made them. Anything unexpected
+    gives ``None``, and the caller reads the file in full.
+    """
+    try:
+        return [_annotation(item) for item in data["first"]["items"]]
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError):
+        return None
+
+
+def _annotation(data: dict[str, Any]) -> Annotation:
+    """``Annotation.from_w3c`` of what ``Annotation.to_w3c`` wrote, unchecked."""
+    target = data["target"]
+    note, kind, state, tags = bodies(data.get("body", []))
+    created = data.get("created") or now()
+    common = {
+        "id": data["id"],
+        "creator": data["creator"]["name"] or "unknown",
+        "created": created,
+        "modified": data.get("modified") or created,
+        "claim_type": kind,
+        "status": state,
+        "note": note,
+        "tags": tuple(tags),
+        "motivation": data.get("motivation", ""),
+        "audience": audience(data.get("audience")),
+        "canonical": data.get("canonical"),
+    }
+    if type(target) is str:  # a reply: no words of its own (model._reply)
+        return Annotation(
+            source=target,
+            exact="",
+            prefix="",
+            suffix="",
+            start=0,
+            end=0,
+            reply_to=target,
+            positioned=False,
+            **common,
+        )
+    quote, *rest = target["selector"]
+    exact = quote["exact"]
+    start, end = (rest[0]["start"], rest[0]["end"]) if rest else (0, 0)
+    # As wire.selectors reads it: a position that disagrees with the quote is none.
+    positioned = bool(rest) and end - start == len(exact)
+    return Annotation(
+        source=target["source"],
+        exact=exact,
+        prefix=quote["prefix"],
+        suffix=quote["suffix"],
+        start=start if positioned else 0,
+        end=end if positioned else 0,
+        orphan=not positioned,
+        positioned=positioned,
+        scope=target.get("scope"),
+        **common,
+    )

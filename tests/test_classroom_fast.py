@@ -1,0 +1,195 @@
+"""The class file's seal: read back unchecked only what merge wrote, exactly as checked.
+
+``annotate.seal`` lets the report skip the checks merge already made. These tests
+hold its fast reading to ``Annotation.from_w3c`` on the shared parse cases
+(``tests/fixtures/annotation-cases.json``) and on annotations of every kind, and
+show that any edit, or a seal on a student's file, gets the full checks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from annotate.classroom.merge import CLASS_LABEL, merge, write_class
+from annotate.cli import main
+from annotate.exchange import ExchangeError, collection, parse_document, read_annotations
+from annotate.model import Annotation, AnnotationError
+from annotate.seal import intact, seal, sealed_annotations, unsealed
+
+from .conftest import ROOT
+
+CASES: list[dict[str, Any]] = json.loads(
+    (ROOT / "tests" / "fixtures" / "annotation-cases.json").read_text(encoding="utf-8")
+)
+VALID = [c for c in CASES if "ok" in c["expected"]]
+BASE = Annotation(
+    id="urn:uuid:base",
+    source="urn:annotate:book:chapters/article",
+    exact="cat",
+    prefix="The ",
+    suffix=" sat",
+    start=4,
+    end=7,
+    creator="Ana",
+    created="2026-03-20T10:00:00.000Z",
+    modified="2026-03-20T10:00:00.000Z",
+)
+
+
+def fields(a: Annotation) -> dict[str, Any]:
+    """Every field, those equality leaves out (motivation, positioned) too."""
+    return dataclasses.asdict(a)
+
+
+def kinds() -> list[Annotation]:
+    """One annotation of each kind the class file holds."""
+    r = dataclasses.replace
+    return [
+        BASE,
+        r(BASE, id="urn:uuid:typed", claim_type="factual", status="disputed", note="Who?"),
+        r(BASE, id="urn:uuid:tags", tags=("Factual claim", "group:__world__", " framing ")),
+        r(BASE, id="urn:uuid:two-notes", note="One.\n\nTwo.", motivation="assessing"),
+        r(BASE, id="urn:uuid:orphan", orphan=True, positioned=False, start=0, end=0),
+        r(BASE, id="urn:uuid:off", start=4, end=9),  # a position the quote disagrees with
+        r(BASE, id="urn:uuid:scope", scope="https://book.example/article.html"),
+        r(BASE, id="urn:uuid:aud", audience="teacher", canonical="urn:uuid:canon"),
+        r(BASE, id="urn:uuid:astral", exact="c\U0001f431t", end=7),
+        r(
+            BASE,
+            id="urn:uuid:reply",
+            source="urn:uuid:base",
+            exact="",
+            prefix="",
+            suffix="",
+            start=0,
+            end=0,
+            reply_to="urn:uuid:base",
+            positioned=False,
+            note="Agreed.",
+        ),
+        r(BASE, id="urn:uuid:untimed", created="", modified=""),
+    ]
+
+
+def test_merge_seals_the_class_file_and_the_seal_covers_every_byte(tmp_path: Path) -> None:
+    write_class(tmp_path / "class.json", kinds())
+    data = (tmp_path / "class.json").read_bytes()
+    assert intact(data)
+    whole = json.dumps(collection(kinds(), label=CLASS_LABEL), ensure_ascii=False)
+    assert unsealed(data) == f"{whole}\n".encode()
+    for at in (0, len(data) // 2, len(data) - 90):
+        changed = bytearray(data)
+        changed[at] ^= 1
+        assert not intact(bytes(changed))
+    assert not intact(data[:-1]) and not intact(data + b" ")
+
+
+@pytest.mark.parametrize("ann", kinds(), ids=lambda a: a.id)
+def test_a_sealed_annotation_reads_as_from_w3c_reads_it(ann: Annotation, tmp_path: Path) -> None:
+    write_class(tmp_path / "class.json", [ann])
+    data = (tmp_path / "class.json").read_bytes()
+    fast = sealed_annotations(orjson.loads(data))
+    slow = parse_document(data, trust_seal=False)
+    assert fast is not None
+    if not ann.created:  # a missing time is read as now(): the two readings differ in it
+        fast = [dataclasses.replace(a, created="", modified="") for a in fast]
+        slow = [dataclasses.replace(a, created="", modified="") for a in slow]
+    assert [fields(a) for a in fast] == [fields(a) for a in slow]
+
+
+@pytest.mark.parametrize("case", VALID, ids=[c["name"] for c in VALID])
+def test_each_valid_case_reads_the_same_through_the_seal(
+    case: dict[str, Any], tmp_path: Path
+) -> None:
+    ann = Annotation.from_w3c(case["annotation"])
+    write_class(tmp_path / "class.json", [ann])
+    data = (tmp_path / "class.json").read_bytes()
+    fast = sealed_annotations(orjson.loads(data))
+    assert fast is not None
+    assert [fields(a) for a in fast] == [fields(a) for a in parse_document(data, trust_seal=False)]
+    assert fields(fast[0]) == fields(ann)
+
+
+def _edited(tmp_path: Path, item: Any) -> Path:
+    """A class file merge sealed, then hand-edited: its one item replaced by ``item``."""
+    path = tmp_path / "class.json"
+    write_class(path, [BASE])
+    data = path.read_bytes()
+    old = json.dumps(collection([BASE])["first"]["items"][0], ensure_ascii=False)
+    assert old.encode() in data
+    path.write_bytes(data.replace(old.encode(), json.dumps(item, ensure_ascii=False).encode()))
+    return path
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_a_hand_edited_class_file_is_checked_in_full(case: dict[str, Any], tmp_path: Path) -> None:
+    path = _edited(tmp_path, case["annotation"])
+    assert not intact(path.read_bytes())
+    expected = case["expected"]
+    if "error" in expected:
+        with pytest.raises(ExchangeError) as err:
+            read_annotations(path)
+        assert err.value.code == expected["error"] and err.value.path == str(path)
+    else:
+        (ann,) = read_annotations(path)
+        assert fields(ann) == fields(Annotation.from_w3c(case["annotation"]))
+
+
+def _forged(path: Path, item: dict[str, Any]) -> None:
+    """A file sealed as merge seals, holding an ``item`` merge would never have written."""
+    whole = collection([BASE])
+    whole["first"]["items"] = [item]
+    path.write_text(seal(json.dumps(whole, ensure_ascii=False)), encoding="utf-8")
+
+
+def test_merge_checks_a_sealed_student_file_in_full(tmp_path: Path) -> None:
+    bad = BASE.to_w3c() | {"created": "2025-02-30T12:00:00Z"}
+    _forged(tmp_path / "student.json", bad)
+    assert intact((tmp_path / "student.json").read_bytes())
+    result = merge([tmp_path / "student.json"], tmp_path)
+    assert [s.path for s in result.skipped] == [str(tmp_path / "student.json")]
+    assert "is not a date-time" in result.skipped[0].reason
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"id": "urn:uuid:x"},
+        BASE.to_w3c() | {"target": {"source": "urn:x", "selector": []}},
+        BASE.to_w3c() | {"creator": "Ana"},
+    ],
+    ids=["no target", "no selector", "creator as text"],
+)
+def test_a_sealed_file_the_fast_reading_cannot_follow_is_read_in_full(
+    item: dict[str, Any], tmp_path: Path
+) -> None:
+    _forged(tmp_path / "class.json", item)
+    data = orjson.loads((tmp_path / "class.json").read_bytes())
+    assert sealed_annotations(data) is None
+    try:
+        want: Any = [fields(Annotation.from_w3c(item))]
+    except AnnotationError as err:
+        want = err.code
+    try:
+        got: Any = [fields(a) for a in read_annotations(tmp_path / "class.json")]
+    except ExchangeError as err:
+        got = err.code
+    assert got == want
+
+
+def test_the_report_names_a_broken_class_file_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = BASE.to_w3c() | {"modified": "yesterday"}
+    path = _edited(tmp_path, bad)
+    out = tmp_path / "report.html"
+    assert main(["report", str(path), "-o", str(out), "--book", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert str(path) in err and "yesterday" in err and "Traceback" not in err
+    assert not out.exists()
