@@ -138,7 +138,10 @@ def test_a_hand_edited_class_file_is_checked_in_full(case: dict[str, Any], tmp_p
         assert err.value.code == expected["error"] and err.value.path == str(path)
     else:
         (ann,) = read_annotations(path)
-        assert fields(ann) == fields(Annotation.from_w3c(case["annotation"]))
+        want = Annotation.from_w3c(case["annotation"])
+        if not case["annotation"].get("created"):  # read as now(): a moment apart
+            ann, want = (dataclasses.replace(a, created="", modified="") for a in (ann, want))
+        assert fields(ann) == fields(want)
 
 
 def _forged(path: Path, item: dict[str, Any]) -> None:

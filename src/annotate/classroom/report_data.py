@@ -32,8 +32,8 @@ from .agreement import (
     Scores,
     compare,
     contested_order,
-    sentence_agreement,
     sentences,
+    sentences_agreement,
 )
 from .merge import Placement
 from .pseudonyms import pseudonyms, scrubber
@@ -290,11 +290,10 @@ def _agreement(
 ) -> tuple[list[SentenceView], list[ContestedView]]:
     """Every sentence's agreement, and the most contested with notes from each side."""
     marks = _marks(notes, students)
-    found = [
-        sentence_agreement(article.text, start, end, marks)
-        for block in article.blocks
-        for start, end in sentences(article.text, block.start, block.end)
+    spans = [
+        span for block in article.blocks for span in sentences(article.text, block.start, block.end)
     ]
+    found = sentences_agreement(article.text, spans, marks)
     views = [
         SentenceView(
             start=f.start,
@@ -308,12 +307,14 @@ def _agreement(
         for f in found
     ]
     contested = []
+    # The notes are in order of start: those starting before a sentence ends are a prefix.
+    starts = [n["start"] for n in notes]
     for f in contested_order(found)[:_CONTESTED]:
         sides = []
         on = [
             i
-            for i, n in enumerate(notes)
-            if not n["orphan"] and n["start"] < f.end and f.start < n["end"] and n["note"].strip()
+            for i in range(bisect.bisect_left(starts, f.end))
+            if f.start < notes[i]["end"] and not notes[i]["orphan"] and notes[i]["note"].strip()
         ]
         for label, count in list(f.labels.items())[:_SIDES]:
             # The longest notes argue a side best; one per student.
