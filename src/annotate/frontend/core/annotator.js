@@ -805,14 +805,13 @@ var AnnotateUI = (function () {
       const shown = others || [];
       otherIds = new Set(shown.map((h) => h.id));
       byId = new Map([...shown, ...highlights].map((h) => [h.id, h]));
-      // The notes first, so each mark is described as it is made (one pass, no query after).
-      phase("notes", writeNotes);
       phase("paint", () => {
         unpaint(root);
         index = indexText(blocks, options.skip);
-        paint(index, [...highlights, ...shown], classOf, describeMark);
+        paint(index, [...highlights, ...shown], classOf, reachable);
         index = indexText(blocks, options.skip);
       });
+      describeSoon();
       if (lastDeleted && highlights.some((h) => lastDeleted && h.id === lastDeleted.id)) lastDeleted = null;
       phase("panel", renderPanel);
       // Focus on a mark that the repaint removed would fall to the page's start.
@@ -823,32 +822,60 @@ var AnnotateUI = (function () {
       refocus = null;
     }
 
-    /** A mark's notes (aria-details) and how it is reached from the keyboard. @param {HTMLElement} m @param {string[]} ids */
-    function describeMark(m, ids) {
+    /** How a mark is reached from the keyboard, as paint makes it. @param {HTMLElement} m */
+    function reachable(m) {
       // A highlight stays a <mark> (ARIA 1.3: its words are read as they are, "highlighted")
       // with its notes as details; it is not made a button, whose name would replace the
       // words and which would make whole paragraphs of small click targets. It takes focus,
       // and Enter opens it; the panel lists each one as a button too.
       m.setAttribute("tabindex", "0");
       m.setAttribute("aria-keyshortcuts", "Enter");
-      m.setAttribute("aria-details", ids.map((id) => noteIds.get(id)).filter(Boolean).join(" "));
     }
+
+    // The notes and the marks' aria-details are written once the browser is idle after a
+    // paint (or as soon as a mark takes focus): for 1,000 highlights, making and laying out
+    // the notes costs as much as painting the marks, and nobody can read them before the
+    // page has shown its highlights. Until then a mark has no aria-details (never one
+    // naming a note not yet written); the tree they make is the same either way.
+    let describeDue = false;
+    function describeSoon() {
+      if (describeDue) return;
+      describeDue = true;
+      if (typeof requestIdleCallback === "function") requestIdleCallback(describeNow, { timeout: 500 });
+      else setTimeout(describeNow, 0);
+    }
+    function describeNow() {
+      if (!describeDue) return;
+      describeDue = false;
+      phase("notes", () => {
+        writeNotes();
+        for (const m of root.querySelectorAll("mark[data-annotate-ids]")) {
+          const ids = (m.getAttribute("data-annotate-ids") || "").split(" ");
+          m.setAttribute("aria-details", ids.map((id) => noteIds.get(id)).filter(Boolean).join(" "));
+        }
+      });
+    }
+    root.addEventListener("focusin", describeNow);
 
     /** The notes the marks point at (aria-details), one role="comment" per highlight. */
     function writeNotes() {
       noteIds = new Map();
       const placed = [...byId.values()].filter((h) => !h.orphan);
-      notes.replaceChildren(...placed.map((h, i) => {
+      const frag = document.createDocumentFragment();
+      placed.forEach((h, i) => {
         const id = `${notePrefix}${i}`;
         noteIds.set(h.id, id);
         const t = h.claimType ? types[h.claimType] : null;
         const st = h.status ? statuses[h.status] : null;
         const what = [t ? t.label : "Highlight", st ? st.label : ""].filter(Boolean).join(", ");
         const by = byline(h);
-        const comment = el("div", { role: "comment", id });
+        const comment = document.createElement("div");
+        comment.setAttribute("role", "comment");
+        comment.id = id;
         comment.textContent = `${what}${by ? `, ${by}` : ""}. ${h.note ? `Note: ${h.note}` : "No note."}`;
-        return comment;
-      }));
+        frag.appendChild(comment);
+      });
+      notes.replaceChildren(frag);
     }
 
     root.addEventListener("keydown", (event) => {
@@ -873,6 +900,7 @@ var AnnotateUI = (function () {
       /** Open the palette over a span (tests and hosts use it). */
       open: (/** @type {number} */ start, /** @type {number} */ end) => openPalette(start, end, null, null),
       destroy() {
+        describeDue = false;
         unpaint(root);
         palette.remove();
         document.removeEventListener("focusin", keepFocus);
