@@ -15,12 +15,15 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from annotate.classroom.merge import CLASS_LABEL, merge, write_class
+from annotate.classroom.merge import CLASS_LABEL, _item_json, merge, write_class
 from annotate.cli import main
 from annotate.exchange import ExchangeError, collection, parse_document, read_annotations
 from annotate.model import Annotation, AnnotationError
 from annotate.seal import intact, seal, sealed_annotations, unsealed
+from annotate.vocabulary import CLAIM_TYPES, STATUSES
 
 from .conftest import ROOT
 
@@ -148,7 +151,7 @@ def _forged(path: Path, item: dict[str, Any]) -> None:
     """A file sealed as merge seals, holding an ``item`` merge would never have written."""
     whole = collection([BASE])
     whole["first"]["items"] = [item]
-    path.write_text(seal(json.dumps(whole, ensure_ascii=False)), encoding="utf-8")
+    path.write_text("".join(seal([json.dumps(whole, ensure_ascii=False)])), encoding="utf-8")
 
 
 def test_merge_checks_a_sealed_student_file_in_full(tmp_path: Path) -> None:
@@ -196,3 +199,52 @@ def test_the_report_names_a_broken_class_file_and_writes_nothing(
     err = capsys.readouterr().err
     assert str(path) in err and "yesterday" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def dumped(a: Annotation) -> str:
+    """An annotation's item in the class file as ``json.dumps`` of ``to_w3c`` writes it."""
+    item = a.to_w3c()
+    del item["@context"]
+    return json.dumps(item, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("ann", kinds(), ids=lambda a: a.id)
+def test_each_kind_is_written_as_json_dumps_writes_it(ann: Annotation) -> None:
+    assert _item_json(ann) == dumped(ann)
+
+
+@pytest.mark.parametrize("case", VALID, ids=[c["name"] for c in VALID])
+def test_each_valid_case_is_written_as_json_dumps_writes_it(case: dict[str, Any]) -> None:
+    ann = Annotation.from_w3c(case["annotation"])
+    assert _item_json(ann) == dumped(ann)
+
+
+TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
+
+
+@given(
+    st.tuples(TEXT, TEXT, TEXT, TEXT, TEXT, TEXT),
+    st.integers(0, 2**53 - 20),
+    st.sampled_from([None, *CLAIM_TYPES]),
+    st.sampled_from([None, *STATUSES]),
+    st.sampled_from(["", "commenting", "tagging", 'é"\n']),
+)
+def test_any_plain_note_is_written_as_json_dumps_writes_it(
+    texts: tuple[str, ...], start: int, kind: str | None, state: str | None, motive: str
+) -> None:
+    exact, prefix, suffix, note, creator, stamp = texts
+    ann = dataclasses.replace(
+        BASE,
+        exact=exact + "x",
+        prefix=prefix,
+        suffix=suffix,
+        start=start,
+        end=start + len(exact) + 1,
+        note=note,
+        creator=creator,
+        created=stamp,
+        claim_type=kind,
+        status=state,
+        motivation=motive,
+    )
+    assert _item_json(ann) == dumped(ann)

@@ -38,6 +38,7 @@ __all__ = [
     "Annotation",
     "AnnotationError",
     "W3CAnnotation",
+    "default_motivation",
     "instant",
     "is_iri",
     "now",
@@ -275,7 +276,7 @@ class Annotation:
             "@context": CONTEXT,
             "id": self.id,
             "type": "Annotation",
-            "motivation": self.motivation or _motivation(self),
+            "motivation": self.motivation or default_motivation(self),
             "created": self.created,
             "modified": self.modified,
             "creator": {"type": "Person", "name": self.creator},
@@ -353,7 +354,8 @@ def _reply(cls: type[Annotation], data: dict[str, Any], target: str) -> Annotati
     return replace(parsed, exact="", start=0, end=0, orphan=False, reply_to=target)
 
 
-def _motivation(a: Annotation) -> str:
+def default_motivation(a: Annotation) -> str:
+    """The W3C motivation written for ``a`` when it names none of its own."""
     if a.reply_to:
         return "replying"
     if a.note:

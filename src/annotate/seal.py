@@ -12,7 +12,7 @@ The seal is a checksum, not a signature: it tells a file annotate wrote from one
 edited since, not from a forgery. That is why ``annotate merge``, where students'
 files come in, never trusts one (``read_annotations(..., trust_seal=False)``).
 
->>> text = seal('{"type": "AnnotationCollection", "items": []}')
+>>> text = "".join(seal(['{"type": "AnnotationCollection", ', '"items": []}']))
 >>> text[:72]
 '{"type": "AnnotationCollection", "items": [], "annotate:seal": "merge/1 '
 >>> intact(text.encode()), intact(text.replace("items", "item5").encode())
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from .model import Annotation, now
@@ -36,15 +37,23 @@ SEAL_KEY = "annotate:seal"
 _VERSION = "merge/1"
 _TAIL = re.compile(rb', "annotate:seal": "merge/1 sha256:([0-9a-f]{64})"\}\n\Z')
 _LONGEST_TAIL = 120
+_CHUNK = 1 << 20
 
 
-def seal(text: str) -> str:
-    """``text`` (one JSON object) with the seal as its last member, and a newline."""
-    if not text.endswith("}"):
+def seal(parts: Sequence[str]) -> list[str]:
+    """``parts`` (one JSON object, in pieces) with the seal as its last member, a newline.
+
+    In pieces, so a class file's 40 MB is neither joined nor encoded whole again
+    to be sealed (:func:`annotate.classroom.merge.write_atomic` writes them).
+    """
+    if not parts or not parts[-1].endswith("}"):
         raise ValueError("only a JSON object can be sealed")
-    body = text[:-1]
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    return f'{body}, "{SEAL_KEY}": "{_VERSION} sha256:{digest}"}}\n'
+    body = [*parts[:-1], parts[-1][:-1]]
+    digest = hashlib.sha256()
+    for part in body:
+        for at in range(0, len(part), _CHUNK):
+            digest.update(part[at : at + _CHUNK].encode("utf-8"))
+    return [*body, f', "{SEAL_KEY}": "{_VERSION} sha256:{digest.hexdigest()}"}}\n']
 
 
 def _split(data: bytes) -> tuple[int, bytes] | None:
@@ -65,7 +74,7 @@ def intact(data: bytes) -> bool:
 def unsealed(data: bytes) -> bytes:
     """``data`` as it would be without its seal (unchanged when it has none).
 
-    >>> unsealed(seal('{"a": 1}').encode())
+    >>> unsealed("".join(seal(['{"a": 1}'])).encode())
     b'{"a": 1}\\n'
     """
     found = _split(data)

@@ -29,15 +29,17 @@ from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from tqdm import tqdm
 
 from ..article import Chapters, book_root
 from ..exchange import ExchangeError, collection, read_annotations
-from ..model import Annotation
+from ..model import Annotation, default_motivation
 from ..placement import place_all
 from ..seal import seal
+from ..vocabulary import CLAIM_TYPES, STATUSES
 
 __all__ = [
     "CLASS_LABEL",
@@ -53,6 +55,10 @@ __all__ = [
 ]
 
 CLASS_LABEL = "Class annotations (annotate merge)"
+# What json.dumps(..., ensure_ascii=False) writes a string with (the C encoder).
+_string = encode_basestring
+_NOTE = '{"type": "TextualBody", "format": "text/plain", "purpose": "commenting", "value": %s}'
+_TAG = '{"type": "TextualBody", "purpose": "tagging", "value": %s}'
 # An annotation's JSON in the class file, by id(): the annotation is kept beside its
 # text, so neither is freed and its id() reused while the mapping lives.
 Written = dict[int, tuple[Annotation, str]]
@@ -181,10 +187,38 @@ def _read(path: Path) -> tuple[list[Annotation], list[str]] | Skipped:
     return annotations, [_item_json(a) for a in annotations]
 
 
-def _item_json(annotation: Annotation) -> str:
-    item = annotation.to_w3c()
-    del item["@context"]  # the collection's @context covers it
-    return json.dumps(item, ensure_ascii=False)
+def _item_json(a: Annotation) -> str:
+    """``json.dumps`` of the annotation's W3C JSON in a collection, byte for byte.
+
+    The common note (words and a position, a type, a status, a note, nothing more)
+    is written straight from its fields, each string by the encoder ``json.dumps``
+    itself uses: four times as fast, for the same bytes (the tests hold it to
+    ``json.dumps`` on every parse case and on random notes). Any other kind goes
+    through ``to_w3c``.
+    """
+    if a.tags or a.audience or a.canonical or a.scope or a.reply_to or not a.positioned:
+        item = a.to_w3c()
+        del item["@context"]  # the collection's @context covers it
+        return json.dumps(item, ensure_ascii=False)
+    e = _string
+    body = []
+    if a.note:
+        body.append(_NOTE % e(a.note))
+    if a.claim_type:
+        body.append(_TAG % e(CLAIM_TYPES[a.claim_type].label))
+    if a.status:
+        body.append(_TAG % e(STATUSES[a.status].label))
+    return (
+        f'{{"id": {e(a.id)}, "type": "Annotation", '
+        f'"motivation": {e(a.motivation or default_motivation(a))}, '
+        f'"created": {e(a.created)}, "modified": {e(a.modified)}, '
+        f'"creator": {{"type": "Person", "name": {e(a.creator)}}}, '
+        f'"target": {{"source": {e(a.source)}, "selector": ['
+        f'{{"type": "TextQuoteSelector", "exact": {e(a.exact)}, '
+        f'"prefix": {e(a.prefix)}, "suffix": {e(a.suffix)}}}, '
+        f'{{"type": "TextPositionSelector", "start": {a.start:d}, "end": {a.end:d}}}]}}'
+        + (f', "body": [{", ".join(body)}]}}' if body else "}")
+    )
 
 
 def _readers(files: int, workers: int | None) -> ProcessPoolExecutor | None:
@@ -236,7 +270,8 @@ def merge(
                 continue
             annotations, jsons = result
             read += annotations
-            texts.update((id(a), (a, j)) for a, j in zip(annotations, jsons, strict=True))
+            pairs = zip(annotations, jsons, strict=True)
+            texts.update(zip(map(id, annotations), pairs, strict=True))
             merged.append(path)
     unique = keep_latest(read)
     where = Placement(root)
@@ -247,8 +282,9 @@ def merge(
     return Merged(placed, merged, skipped, len(read) - len(unique), counts, dict(unplaced), texts)
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: a temporary file, then a rename.
+def write_atomic(path: str | Path, text: str | list[str]) -> None:
+    """Write ``text`` (or its pieces) to ``path`` whole or not at all: a temporary file,
+    then a rename.
 
     A failure leaves any existing ``path`` as it was.
     """
@@ -259,7 +295,7 @@ def write_atomic(path: str | Path, text: str) -> None:
         raise OSError(err.errno, err.strerror, str(path)) from err
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+            out.writelines([text] if isinstance(text, str) else text)
             out.flush()
             os.fsync(out.fileno())
         # mkstemp makes the file private (0600); give it the mode a plain write would.
@@ -295,5 +331,5 @@ def write_class(
     head["total"] = len(annotations)
     # Compact JSON: a class file is for programs; the C encoder only runs without indent.
     # The items go where json.dumps would put them, separated as it separates them.
-    text = json.dumps(head, ensure_ascii=False)
-    write_atomic(path, seal(text.replace('"items": []', f'"items": [{", ".join(items)}]', 1)))
+    before, after = json.dumps(head, ensure_ascii=False).split('"items": []', 1)
+    write_atomic(path, seal([before, '"items": [', ", ".join(items), "]", after]))
