@@ -32,6 +32,8 @@ var AnnotateModel = (function () {
   const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20\x7f-\x9f<>"{}|\\^`\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+$/;
   const DATE_TIME = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})?$/;
 
+  const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
   /** Whether `value` is an absolute IRI, as an annotation's id must be. @param {string} value */
   const isIri = (value) => IRI.test(value);
 
@@ -44,19 +46,31 @@ var AnnotateModel = (function () {
     const m = DATE_TIME.exec(value);
     const bad = () => new AnnotationError(`${JSON.stringify(value)} is not a date-time like 2025-03-30T12:00:00Z`, "time");
     if (!m) throw bad();
-    const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+    const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]);
+    const hour = Number(m[4]), minute = Number(m[5]), second = Number(m[6]);
     const zone = m[8] || "Z";
-    const [zh, zm] = zone === "Z" ? [0, 0] : [Number(zone.slice(1, 3)), Number(zone.slice(4, 6))];
+    const zh = zone === "Z" ? 0 : Number(zone.slice(1, 3)), zm = zone === "Z" ? 0 : Number(zone.slice(4, 6));
     const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-    const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+    const monthDays = month === 2 ? (leap ? 29 : 28) : MONTH_DAYS[month - 1];
     if (!(year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= monthDays
       && hour <= 23 && minute <= 59 && second <= 59 && zh <= 23 && zm <= 59)) throw bad();
-    const date = new Date(0);
-    date.setUTCFullYear(year, month - 1, day);
-    const days = Math.round(date.getTime() / 86400000);
     const offset = (zh * 60 + zm) * 60 * (zone.startsWith("-") ? -1 : 1);
-    const nanos = Number(((m[7] || "") + "000000000").slice(0, 9));
-    return [days * 86400 + hour * 3600 + minute * 60 + second - offset, nanos];
+    const nanos = m[7] ? Number((m[7] + "00000000").slice(0, 9)) : 0;
+    return [daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset, nanos];
+  }
+
+  /**
+   * Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil):
+   * what a Date set to that day says, without making one for each of 1,000 times.
+   * @param {number} year @param {number} month @param {number} day
+   */
+  function daysFromCivil(year, month, day) {
+    const y = month <= 2 ? year - 1 : year;
+    const era = Math.floor(y / 400);
+    const yoe = y - era * 400;
+    const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+    return era * 146097 + doe - 719468;
   }
 
   /** -1, 0 or 1 as the instant `a` is before, at or after `b`. @param {string} a @param {string} b */
@@ -158,26 +172,56 @@ var AnnotateModel = (function () {
     return v;
   }
 
-  /** data[key], a date-time (absent, null or empty: `fallback`). @param {any} data @param {string} key @param {string} fallback */
-  function time(data, key, fallback) {
+  /**
+   * data[key], a date-time (absent, null or empty: `fallback`). A value the same as
+   * `checked` (already read: most notes are modified when created) is not read again.
+   * @param {any} data @param {string} key @param {string} fallback @param {string} [checked]
+   */
+  function time(data, key, fallback, checked) {
     const v = own(data, key);
     if (v === undefined || v === null || v === "") return fallback;
     if (typeof v !== "string") throw new AnnotationError(`${key} must be date-time text`, "time");
-    instant(v);
+    if (v !== checked) instant(v);
     return v;
   }
 
-  /** The claim type or status a tag names by key or label, case aside, spaces kept. @param {Vocabulary} vocabulary @param {string} value */
+  /** @typedef {{claimType: string | null, status: string | null}} Named */
+  /** Each vocabulary's tags as looked up: by key or lowercased label. @type {WeakMap<Vocabulary, Map<string, Named>>} */
+  const namings = new WeakMap();
+
+  /** The claim type or status a tag names by key or label, case aside, spaces kept. @param {Vocabulary} vocabulary @param {string} value @returns {Named} */
   function vocabularyKey(vocabulary, value) {
-    const lower = value.toLowerCase();
-    const named = (/** @type {Term[]} */ list) => list.find((x) => lower === x.key || lower === x.label.toLowerCase());
-    const t = named(vocabulary.claimTypes);
-    return { claimType: t ? t.key : null, status: t ? null : (named(vocabulary.statuses) || { key: null }).key };
+    let table = namings.get(vocabulary);
+    if (!table) {
+      // The first term that matches wins, claim types before statuses.
+      table = new Map();
+      for (const [list, kind] of /** @type {[Term[], string][]} */ ([[vocabulary.claimTypes, "claimType"], [vocabulary.statuses, "status"]])) {
+        for (const x of list) {
+          const named = kind === "claimType" ? { claimType: x.key, status: null } : { claimType: null, status: x.key };
+          for (const word of [x.key, x.label.toLowerCase()]) if (!table.has(word)) table.set(word, named);
+        }
+      }
+      namings.set(vocabulary, table);
+    }
+    return table.get(value.toLowerCase()) || { claimType: null, status: null };
   }
 
   const utf8 = new TextEncoder();
   /** @param {string} s */
   const utf8Length = (s) => utf8.encode(s).length;
+
+  /** Code points in `s` (Array.from(s).length, without the array). @param {string} s */
+  function codePoints(s) {
+    let n = s.length;
+    for (let i = 0; i < s.length - 1; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) { n--; i++; }
+      }
+    }
+    return n;
+  }
 
   /** The note limit handed over with the vocabulary (annotate.model.NOTE_LIMIT). @param {Vocabulary} vocabulary */
   function noteLimit(vocabulary) {
@@ -234,7 +278,7 @@ var AnnotateModel = (function () {
       }
     }
     if (!quote) throw new AnnotationError("no TextQuoteSelector with exact text", "missing");
-    const quoteLength = Array.from(quote.exact).length;
+    const quoteLength = codePoints(quote.exact);
     // A position that disagrees with its quote is dropped: anchoring decides.
     if (position && position[1] - position[0] !== quoteLength) position = null;
 
@@ -259,14 +303,15 @@ var AnnotateModel = (function () {
       }
     }
     const limit = noteLimit(vocabulary);
-    if (utf8Length(note) > limit) throw new AnnotationError(`the note is over ${limit / 1000} KB (${limit} bytes of UTF-8)`, "limit");
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: only a note that long is encoded.
+    if (note.length * 3 > limit && utf8Length(note) > limit) throw new AnnotationError(`the note is over ${limit / 1000} KB (${limit} bytes of UTF-8)`, "limit");
     let creator = own(data, "creator") === undefined ? "" : own(data, "creator");
     if (Array.isArray(creator) && creator.length) creator = creator[0];
     const name = isObject(creator) ? (own(creator, "name") === undefined ? "" : own(creator, "name")) : creator;
     if (typeof name !== "string") throw new AnnotationError("creator name must be text", "shape");
     // now() only when needed: a Date for each of 1,000 items that all have a time is waste.
     const created = time(data, "created", "") || now();
-    const modified = time(data, "modified", created);
+    const modified = time(data, "modified", created, created);
     // No position given: none is made up (start = end = 0 marks it, never written).
     const [start, end] = position || [0, 0];
     const motivation = own(data, "motivation");
