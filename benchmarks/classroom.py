@@ -160,6 +160,67 @@ print(json.dumps({"wall": time.perf_counter() - t, "rc": rc, "messages": message
 """
 
 
+# Where each command's time goes, phase by phase, in one process (the cyclic GC paused
+# as the commands pause it); CPU seconds of this process and of the merge's workers.
+_PHASES = """
+import gc, json, os, resource, sys, time
+from pathlib import Path
+gc.disable()
+t0 = time.perf_counter(), time.process_time()
+from annotate.cli import main  # every module the commands import
+import orjson
+from annotate.classroom import build_report, report_csv, report_html, write_class
+from annotate.classroom.merge import merge
+from annotate.exchange import read_annotations
+from annotate.model import Annotation
+exports, out, html = sys.argv[1:]
+phases = {}
+def cpu():
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + kids.ru_utime + kids.ru_stime
+def phase(name, since):
+    phases[name] = (time.perf_counter() - since[0], cpu() - since[1])
+    return time.perf_counter(), cpu()
+t = phase("start-up: python and imports", t0)
+merged = merge([exports], Path("."), output=Path(out))
+t = phase("merge: read, check (workers), de-duplicate, place", t)
+write_class(out, merged.annotations, merged.texts)
+t = phase("merge: write the class file", t)
+del merged
+notes = read_annotations(out)
+t = phase("report: read the sealed class file", t)
+data = build_report(notes, Path("."))
+t = phase("report: build (place, notes, agreement)", t)
+page = report_html(data)
+t = phase("report: the page", t)
+sheet = report_csv(data)
+t = phase("report: the CSV", t)
+Path(html).write_text(page, encoding="utf-8")
+Path(html + ".csv").write_text(sheet, encoding="utf-8")
+t = phase("report: write the page and the CSV", t)
+raw = Path(out).read_bytes()
+t = phase("floor: read the class file's bytes", t)
+items = orjson.loads(raw)["first"]["items"]
+t = phase("floor: orjson parses the class file", t)
+orjson.dumps(items)
+t = phase("floor: orjson writes the class file's items", t)
+keys = "id source exact prefix suffix start end creator created modified".split()
+row = {k: getattr(notes[0], k) for k in keys}
+made = [Annotation(**row) for _ in notes]
+t = phase("floor: one Annotation object per note, no checks", t)
+print(json.dumps(phases))
+"""
+
+
+def phases(book: Path, exports: Path, out: Path, html: Path) -> dict[str, list[float]]:
+    """Wall and CPU seconds of each phase of merge and report, and of their floors."""
+    argv = [sys.executable, "-c", _PHASES, str(exports), str(out), str(html)]
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    done = subprocess.run(argv, cwd=book, env=env, capture_output=True, text=True, check=True)
+    result: dict[str, list[float]] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
 def run(argv: list[str], cwd: Path) -> tuple[float, float, float, str]:
     """Run ``annotate ARGV`` in a child: wall s, CPU s (with workers), peak MB, messages."""
     proc = subprocess.Popen(
@@ -243,6 +304,19 @@ def main() -> None:
             )
             if first is None:
                 first = (students, wall, cpu)
+                print(f"  where the time goes ({students} students, one process, seconds):")
+                print(f"  {'phase':<56} {'wall':>5} {'cpu':>5}")
+                split = phases(book, exports, Path(tmp) / "phases.json", Path(tmp) / "p.html")
+                for name, (w, c) in split.items():
+                    print(f"  {name:<56} {w:>5.2f} {c:>5.2f}")
+                bound = 2 * split["start-up: python and imports"][1] + sum(
+                    c for name, (_, c) in split.items() if name.startswith("floor")
+                )
+                print(
+                    f"  the least the two commands can cost (two start-ups, the inputs and "
+                    f"the class file parsed and written by orjson, the notes made): "
+                    f"{bound + base[1]:.2f} s CPU = {(bound + base[1]) / base[1]:.1f}x the floor"
+                )
                 if args.reference:
                     messages = (merge[3] + report[3]).replace(tmp, "TMP")
                     compare(
