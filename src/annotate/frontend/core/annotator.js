@@ -77,12 +77,12 @@ var AnnotateUI = (function () {
       if (b > 0) text += "\n\n";
       const blockStart = text.length;
       let pendingSpace = false;
-      const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, {
+      // Each element is asked once (furniture: its whole subtree left out), not every
+      // text node's ancestors: a painted page has a text node per mark.
+      const walker = document.createTreeWalker(block, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
         acceptNode: (n) => {
-          for (let p = n.parentNode; p && p !== block; p = p.parentNode) {
-            if (skip && skip(p)) return NodeFilter.FILTER_REJECT;
-          }
-          return NodeFilter.FILTER_ACCEPT;
+          if (n.nodeType === Node.TEXT_NODE) return NodeFilter.FILTER_ACCEPT;
+          return skip && skip(n) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_SKIP;
         },
       });
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -145,16 +145,21 @@ var AnnotateUI = (function () {
    * @param {ReturnType<typeof indexText>} index @param {Highlight[]} highlights
    * @param {(ids: string[]) => string} classOf
    * @param {(mark: HTMLElement, ids: string[]) => void} [decorate] more attributes, as each mark is made
+   * @returns {ReturnType<typeof indexText>} the index of the painted page (what
+   *   indexText reads from it, without reading it again)
    */
   function paint(index, highlights, classOf, decorate) {
     const spans = highlights
       .filter((h) => !h.orphan && h.end > h.start)
       .map((h) => ({ id: h.id, s: index.table[h.start], e: index.table[h.end] }));
-    if (!spans.length) return;
-    for (const { node, map } of index.nodes) {
+    if (!spans.length) return index;
+    /** @type {{node: Text, map: Int32Array}[]} */
+    const nodes = [];
+    for (const entry of index.nodes) {
+      const { node, map } = entry;
       const lo = map[0], hi = map[map.length - 1];
       const here = spans.filter((sp) => sp.s < hi && sp.e > lo);
-      if (!here.length) continue;
+      if (!here.length || !node.parentNode) { nodes.push(entry); continue; }
       const edges = new Set(here.flatMap((sp) => [sp.s, sp.e]));
       // The highlights covering a position, in the order given, kept up to date as the
       // position moves on (it only grows): each start and end is met once, where
@@ -188,20 +193,27 @@ var AnnotateUI = (function () {
           if (!last || last.key !== key) runs.push({ from: i, ids, key });
         }
       }
-      if (runs.length === 1 && !runs[0].ids.length) continue;
+      if (runs.length === 1 && !runs[0].ids.length) { nodes.push(entry); continue; }
       const frag = document.createDocumentFragment();
       runs.forEach((run, k) => {
-        const piece = node.data.slice(run.from, k + 1 < runs.length ? runs[k + 1].from : node.data.length);
-        if (!run.ids.length) { frag.appendChild(document.createTextNode(piece)); return; }
+        const to = k + 1 < runs.length ? runs[k + 1].from : node.data.length;
+        const piece = document.createTextNode(node.data.slice(run.from, to));
+        // The piece's map is the node's, but for its end: after white space that ends
+        // the piece, the text is where that white space began (as indexText reads it).
+        const pieceMap = map.slice(run.from, to + 1);
+        if (/\s/.test(node.data[to - 1])) pieceMap[to - run.from] = map[to - 1];
+        nodes.push({ node: piece, map: pieceMap });
+        if (!run.ids.length) { frag.appendChild(piece); return; }
         const mark = document.createElement("mark");
         mark.className = classOf(run.ids);
-        mark.dataset.annotateIds = run.key;
+        mark.setAttribute("data-annotate-ids", run.key);
         if (decorate) decorate(mark, run.ids);
-        mark.textContent = piece;
+        mark.appendChild(piece);
         frag.appendChild(mark);
       });
-      if (node.parentNode) node.parentNode.replaceChild(frag, node);
+      node.parentNode.replaceChild(frag, node);
     }
+    return { text: index.text, nodes, table: index.table };
   }
 
   /** Remove painted marks, leaving the text as it was. @param {Element} root */
@@ -808,8 +820,7 @@ var AnnotateUI = (function () {
       phase("paint", () => {
         unpaint(root);
         index = indexText(blocks, options.skip);
-        paint(index, [...highlights, ...shown], classOf, reachable);
-        index = indexText(blocks, options.skip);
+        index = paint(index, [...highlights, ...shown], classOf, reachable);
       });
       describeSoon();
       if (lastDeleted && highlights.some((h) => lastDeleted && h.id === lastDeleted.id)) lastDeleted = null;
