@@ -8,8 +8,10 @@ show that any edit, or a seal on a student's file, gets the full checks.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from annotate import wire
 from annotate.classroom.merge import CLASS_LABEL, _item_json, merge, write_class
 from annotate.cli import main
 from annotate.exchange import ExchangeError, collection, parse_document, read_annotations
@@ -248,3 +251,57 @@ def test_any_plain_note_is_written_as_json_dumps_writes_it(
         motivation=motive,
     )
     assert _item_json(ann) == dumped(ann)
+
+
+def in_range_as_numbers(value: str) -> bool:
+    """The date-time rule with each part read as a number (as ``wire.instant`` reads it)."""
+    m = re.fullmatch(
+        "([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})"
+        "(?:\\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})?",
+        value,
+    )
+    if m is None:
+        return False
+    year, month, day, hour, minute, second = map(int, m.groups()[:6])
+    zone = m.group(8) or "Z"
+    zh, zm = (0, 0) if zone == "Z" else (int(zone[1:3]), int(zone[4:6]))
+    return (
+        year >= 1
+        and 1 <= month <= 12
+        and 1 <= day <= calendar.monthrange(year, month)[1]
+        and hour <= 23
+        and minute <= 59
+        and second <= 59
+        and zh <= 23
+        and zm <= 59
+    )
+
+
+# The edges of every part (leap years too), and any two digits besides.
+DIGITS = st.one_of(
+    st.sampled_from(
+        [f"{n:02d}" for n in (0, 1, 9, 12, 13, 23, 24, 28, 29, 30, 31, 32, 59, 60, 99)]
+    ),
+    st.text("0123456789", min_size=2, max_size=2),
+)
+
+
+@given(
+    st.sampled_from(["0000", "0001", "1900", "2000", "2024", "2025", "9999"]),
+    st.tuples(DIGITS, DIGITS, DIGITS, DIGITS, DIGITS),
+    st.sampled_from(["", ".5", "Z", "+", "-"]),
+    st.tuples(DIGITS, DIGITS),
+)
+def test_a_time_is_checked_as_its_numbers_say(
+    year: str, parts: tuple[str, ...], end: str, zone: tuple[str, str]
+) -> None:
+    month, day, hour, minute, second = parts
+    tail = f"{end}{zone[0]}:{zone[1]}" if end in "+-" and end else end
+    value = f"{year}-{month}-{day}T{hour}:{minute}:{second}{tail}"
+    try:
+        wire.time({"t": value}, "t", "")
+        accepted = True
+    except AnnotationError as err:
+        assert err.code == "time"
+        accepted = False
+    assert accepted == in_range_as_numbers(value)

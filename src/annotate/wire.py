@@ -98,28 +98,37 @@ def instant(value: str) -> tuple[int, int]:
     >>> instant("2025-03-30T13:00:00+01:00") == instant("2025-03-30T12:00:00Z")
     True
     """
-    m = _DATE_TIME.fullmatch(value)
-    if m is None:
-        raise AnnotationError(f"{value!r} is not a date-time like 2025-03-30T12:00:00Z", "time")
+    m = _date_time(value)
     year, month, day, hour, minute, second = map(int, m.groups()[:6])
     zone = m.group(8) or "Z"
     zh, zm = (0, 0) if zone == "Z" else (int(zone[1:3]), int(zone[4:6]))
-    if not (
-        year >= 1
-        and 1 <= month <= 12
-        and day >= 1
-        and (day <= 28 or day <= calendar.monthrange(year, month)[1])
-        and hour <= 23
-        and minute <= 59
-        and second <= 59
-        and zh <= 23
-        and zm <= 59
-    ):
-        raise AnnotationError(f"{value!r} is not a date-time like 2025-03-30T12:00:00Z", "time")
     days = (dt.date(year, month, day) - dt.date(1970, 1, 1)).days
     offset = (zh * 60 + zm) * 60 * (-1 if zone.startswith("-") else 1)
     nanos = int(((m.group(7) or "") + "000000000")[:9])
     return days * 86400 + hour * 3600 + minute * 60 + second - offset, nanos
+
+
+def _date_time(value: str) -> re.Match[str]:
+    """The parts of a W3C date-time, each in range; ``AnnotationError`` if it is none."""
+    m = _DATE_TIME.fullmatch(value)
+    if m is None:
+        raise AnnotationError(f"{value!r} is not a date-time like 2025-03-30T12:00:00Z", "time")
+    # Compared as text: each part is ASCII digits of a fixed width, which order as
+    # their numbers do (no int() per part: every note has two times to check).
+    year, month, day, hour, minute, second = m.groups()[:6]
+    zone = m.group(8) or "Z"
+    if not (
+        year != "0000"
+        and "01" <= month <= "12"
+        and day >= "01"
+        and (day <= "28" or int(day) <= calendar.monthrange(int(year), int(month))[1])
+        and hour <= "23"
+        and minute <= "59"
+        and second <= "59"
+        and (zone == "Z" or (zone[1:3] <= "23" and zone[4:6] <= "59"))
+    ):
+        raise AnnotationError(f"{value!r} is not a date-time like 2025-03-30T12:00:00Z", "time")
+    return m
 
 
 def audience(raw: Any) -> str | None:
@@ -168,7 +177,7 @@ def time(data: dict[str, Any], key: str, default: str) -> str:
         return default
     if not isinstance(value, str):
         raise AnnotationError(f"{key} must be date-time text", "time")
-    instant(value)
+    _date_time(value)
     return value
 
 
