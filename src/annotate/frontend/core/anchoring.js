@@ -472,6 +472,22 @@ var AnnotateAnchoring = (function () {
   }
 
   /**
+   * Whether `record` is where it says, its words and context intact, compared as
+   * strings: what place() concludes ("anchored", the record as it is) without
+   * splitting anything, for a text with no code point outside the BMP (where code
+   * points and UTF-16 units count alike). Any doubt is left to place().
+   * @param {Placeable} record @param {string} text @param {string} src
+   */
+  function inPlace(record, text, src) {
+    if (record.orphan || record.positioned === false || record.source !== src || !record.exact) return false;
+    if (codePoints(text).length !== text.length) return false;
+    const { start, end, exact, prefix, suffix } = record;
+    return end - start === exact.length && text.slice(start, end) === exact
+      && text.slice(Math.max(0, start - prefix.length), start) === prefix
+      && text.slice(end, end + suffix.length) === suffix;
+  }
+
+  /**
    * Anchor `record` in `text` (whose source IRI is `source`, default: the record's), as
    * placement.place does: the same record back when it is where it says, with its
    * context ("anchored"); described anew where it was found ("moved"); else an orphan
@@ -482,6 +498,7 @@ var AnnotateAnchoring = (function () {
    */
   function place(record, text, source) {
     const src = source === undefined ? record.source : source;
+    if (inPlace(record, text, src)) return { record, outcome: "anchored" };
     /** @type {Array<QuoteSelector | PositionSelector>} */
     const selectors = [{ type: "TextQuoteSelector", exact: record.exact, prefix: record.prefix, suffix: record.suffix }];
     // No position when the record came without one (Annotation.selectors).
