@@ -25,36 +25,32 @@ import pytest
 from annotate.article import load_article
 from annotate.model import Annotation
 
-from .conftest import ROOT, missing
+from .conftest import ROOT, Book, missing
+from .test_book_layer import Reader
+from .test_book_sync import Student
 from .test_widget_e2e import free_port, run_cell, select_words
 
 pytestmark = pytest.mark.slow
 
 CHP = ROOT / "tests" / ".chp" / "node_modules" / ".bin" / "configurable-http-proxy"
 PASSWORD = "classroom"
-SETUP = """import annotate
-hl = annotate.ClaimHighlighter(annotate.load_article("chapters/article.md"), store="class.db")
-hl"""
 ANNO_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
-
-
-def _notebook() -> str:
-    cells = [
-        {"cell_type": "code", "metadata": {}, "source": s, "outputs": [], "execution_count": None}
-        for s in (SETUP,)
-    ]
-    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return json.dumps(
-        {"cells": cells, "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
-    )
+NOTEBOOK = "annotate-in-jupyter.ipynb"  # the book's notebook chapter, as students open it
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def hub(tmp_path_factory: pytest.TempPathFactory, book: Book) -> Iterator[dict[str, Any]]:
     """A JupyterHub with the annotate service; yields its URL, the admin token, a folder."""
     if not CHP.exists() or shutil.which("node") is None:
         missing("configurable-http-proxy", "run `bash tests/setup-browser.sh` (needs node, npm)")
     tmp = tmp_path_factory.mktemp("hub")
+    # The service's --book: this book's sources, and the HTML the session built.
+    source = tmp / "book"
+    (source / "_build").mkdir(parents=True)
+    for name in ("_config.yml", "_toc.yml", "references.bib"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "chapters", source / "chapters")
+    (source / "_build" / "html").symlink_to(book.html, target_is_directory=True)
     bin_dir = Path(sys.executable).parent
     port, hub_port, api_port, service_port = (free_port() for _ in range(4))
     admin = os.urandom(16).hex()
@@ -63,7 +59,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         (home / "chapters").mkdir(parents=True)
         shutil.copy(ROOT / "_config.yml", home / "_config.yml")
         shutil.copy(ROOT / "chapters" / "article.md", home / "chapters" / "article.md")
-        (home / "class.ipynb").write_text(_notebook(), encoding="utf-8")
+        shutil.copy(ROOT / "chapters" / NOTEBOOK, home / "chapters" / NOTEBOOK)
     service_cmd = [
         str(bin_dir / "annotate"),
         "serve",
@@ -74,6 +70,8 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "period3",
         "--teachers",
         "teachers",
+        "--book",
+        str(source),
     ]
     config = f"""
 c = get_config()  # noqa
@@ -287,7 +285,7 @@ def test_widget_in_a_hub_users_lab_syncs_without_a_code(
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit], button[type=submit]")
     page.wait_for_load_state()
-    page.goto(f"{hub['base']}/user/ana/lab/tree/class.ipynb")
+    page.goto(f"{hub['base']}/user/ana/lab/tree/chapters/{NOTEBOOK}")
     page.locator(".jp-Notebook-ExecutionIndicator[data-status=idle]").wait_for(timeout=90_000)
     news = page.get_by_role("button", name="No", exact=True)
     if news.count():
@@ -297,7 +295,7 @@ def test_widget_in_a_hub_users_lab_syncs_without_a_code(
     if dialog.count():
         page.screenshot(path=str(artifacts / "jupyterhub-dialog.png"))
         pytest.fail(f"JupyterLab shows a dialog: {dialog.first.inner_text()}")
-    run_cell(page, 0)
+    run_cell(page, 2)  # the chapter's first code cell: ClaimHighlighter(article), no set-up
     widget = page.locator(".annotate-widget-article")
     widget.wait_for(timeout=30_000)
     theirs = widget.locator("mark.annotate-classmate")
@@ -332,3 +330,112 @@ def test_widget_in_a_hub_users_lab_syncs_without_a_code(
             time.sleep(0.5)
         else:
             pytest.fail(f"ana's highlight never reached the class: {notes(items)}")
+
+
+def signed_in(browser: Any, hub: dict[str, Any], user: str) -> Any:
+    """A browser profile of ``user``, signed in at the Hub (no server started)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{hub['base']}/hub/login?next=/hub/home")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url("**/hub/home")
+    page.close()
+    return context
+
+
+class HubStudent(Student):
+    """A student reading the book the service serves, in their Hub-signed-in profile."""
+
+    def __init__(self, browser: Any, hub: dict[str, Any], user: str) -> None:
+        self.context = signed_in(browser, hub, user)
+        self.allowed = hub["base"]
+        self.elsewhere: list[str] = []
+        Reader.__init__(
+            self, self.context, f"{hub['base']}/services/annotate/book/chapters/article.html"
+        )
+        self.page.on("request", self._record)
+
+
+@pytest.mark.browser
+def test_the_book_on_the_hub_joins_the_signed_in_users_class(
+    hub: dict[str, Any], browser: Any, artifacts: Path
+) -> None:
+    words = "Japanese Defense Minister Gen Nakatani"
+    with service(hub, token(hub, "ben")) as b:
+        container = b.get("/me").json()["classes"][0]["container"]
+        body = json.dumps(note_on(words, "ben, in the book: since when?"))
+        assert b.post(container, content=body, headers={"Content-Type": ANNO_TYPE}).is_success
+    ana = HubStudent(browser, hub, "ana")
+    try:
+        # Through the Hub's sign-in and back to the page: no code, no token typed.
+        assert ana.page.url.endswith("/services/annotate/book/chapters/article.html")
+        ana.page.wait_for_function("annotateLayer.classState() !== null", timeout=20_000)
+        ana.page.wait_for_function(
+            "annotateLayer.others().some((r) => r.note === 'ben, in the book: since when?')",
+            timeout=20_000,
+        )
+        assert ana.page.locator("mark.annotate-hl-others").count() >= 1
+        ana.highlight("reinforced the notion", "ana, in the book on the Hub")
+        ana.synced(timeout=20_000)
+        stored = ana.page.evaluate(
+            "Object.keys(localStorage).filter((k) => k.endsWith('#class'))"
+            ".map((k) => JSON.parse(localStorage.getItem(k))[0])[0]"
+        )
+        assert stored["name"] == "ana" and stored["hub"] is True
+        assert stored["token"] == ""  # the Hub's token stays in an HttpOnly cookie
+        assert "hubtoken" not in ana.page.content()
+        ana.open_panel()
+        assert "In class as ana" in ana.page.locator(".annotate-class-who").inner_text()
+        assert ana.page.get_by_role("button", name="Join class").count() == 0
+        ana.page.locator("#annotate-class-title").scroll_into_view_if_needed()
+        ana.page.screenshot(path=str(artifacts / "jupyterhub-book-class.png"))
+        assert ana.elsewhere == []
+    finally:
+        ana.context.close()
+    with service(hub, token(hub, "ben")) as b:
+        items = b.get(container).json()["first"]["items"]
+    assert ("ana", "ana, in the book on the Hub") in notes(items)
+
+    otto = HubStudent(browser, hub, "otto")
+    try:
+        error = otto.page.locator(".annotate-class-error")
+        otto.page.wait_for_function(
+            "document.querySelector('.annotate-class-error').textContent.includes('no class')",
+            timeout=20_000,
+        )
+        assert "otto" in error.inner_text()
+        assert otto.page.evaluate("annotateLayer.classState()") is None
+        assert otto.page.locator("mark.annotate-hl-others").count() == 0
+    finally:
+        otto.context.close()
+
+
+@pytest.mark.browser
+def test_the_teacher_opens_the_live_report_signed_in_by_the_hub(
+    hub: dict[str, Any], browser: Any, artifacts: Path
+) -> None:
+    report = f"{hub['base']}/services/annotate/classes/hub-period3/report"
+    tess = signed_in(browser, hub, "tess")
+    try:
+        page = tess.new_page()
+        page.goto(report)
+        assert page.url == report
+        status = page.locator(".annotate-live-status")
+        # The page's CSP allows no eval: wait on locators, not on page functions.
+        page.locator(".annotate-live-status", has_text="annotations").wait_for(timeout=20_000)
+        assert page.locator(".annotate-live-login").is_hidden()  # no token asked for
+        assert "student" in status.inner_text()
+        page.screenshot(path=str(artifacts / "jupyterhub-live-report.png"), full_page=False)
+    finally:
+        tess.close()
+    ana = signed_in(browser, hub, "ana")
+    try:
+        page = ana.new_page()
+        page.goto(report)
+        page.get_by_role("link", name="Sign in with JupyterHub").wait_for(timeout=20_000)
+        assert "did not sign you in as this class's teacher" in page.inner_text("body")
+        assert page.locator("#annotate-live-report").inner_text().strip() == ""
+    finally:
+        ana.close()

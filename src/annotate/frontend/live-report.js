@@ -2,7 +2,8 @@
 /**
  * The live class report (served by `annotate serve` at /classes/{id}/report): asks for
  * the teacher token (kept in sessionStorage, sent only as a bearer header to this
- * origin), draws the class report with report.js, and draws it again whenever the
+ * origin) or, on JupyterHub (`data-session="hub"`), relies on the Hub's sign-in (an
+ * HttpOnly cookie the page never sees), draws the class report with report.js, and draws it again whenever the
  * class's events stream (read with fetch: EventSource cannot send the header) says
  * something changed. Below it, the notes, newest first, each with Reply and Delete.
  * Names, quotes and notes reach the page through textContent only.
@@ -10,8 +11,10 @@
 import { renderReport } from "./report.js";
 
 const classId = document.body.dataset.classId || "";
+const root = document.body.dataset.root || "";
+const hub = document.body.dataset.session === "hub";
 const KEY = `annotate-teacher-token:${classId}`;
-const base = `/classes/${encodeURIComponent(classId)}`;
+const base = `${root}/classes/${encodeURIComponent(classId)}`;
 const status = /** @type {HTMLElement} */ (document.querySelector(".annotate-live-status"));
 const form = /** @type {HTMLFormElement} */ (document.querySelector(".annotate-live-login"));
 const input = /** @type {HTMLInputElement} */ (document.getElementById("annotate-live-token"));
@@ -42,6 +45,12 @@ function token() {
 
 /** @param {string} message */
 function askForToken(message) {
+  if (hub) {
+    // No token to type: the Hub signs the teacher in again and brings them back.
+    const again = el("a", { href: `${root}/login?next=${encodeURIComponent(location.pathname)}` }, "Sign in with JupyterHub");
+    status.replaceChildren(document.createTextNode("JupyterHub did not sign you in as this class's teacher. "), again);
+    return;
+  }
   sessionStorage.removeItem(KEY);
   form.hidden = false;
   formError.textContent = message;
@@ -52,6 +61,7 @@ function askForToken(message) {
 /** @param {string} url @param {RequestInit} [init] */
 function call(url, init) {
   const headers = new Headers(init && init.headers);
+  if (hub) return fetch(url, { ...init, headers, cache: "no-store", credentials: "same-origin" });
   headers.set("Authorization", `Bearer ${token()}`);
   return fetch(url, { ...init, headers, cache: "no-store", credentials: "omit" });
 }
@@ -207,5 +217,5 @@ form.addEventListener("submit", (event) => {
   load();
 });
 
-if (token()) load();
+if (hub || token()) load();
 else askForToken("");

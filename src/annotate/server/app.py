@@ -15,6 +15,7 @@ import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -29,6 +30,7 @@ from starlette.exceptions import HTTPException
 
 from . import container
 from .auth import join
+from .book import add_book
 from .container import Record
 from .db import Database
 from .events import Waker, stream
@@ -319,10 +321,20 @@ def create_app(
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
-    if hub is not None:
-        install_hub(app, routes, hub)
-    add_report(app, db, routes)  # the teacher's live class report
+    session_cookie = install_hub(app, routes, hub) if hub is not None else None
+    add_report(app, db, routes, hub=session_cookie is not None)  # the teacher's live report
+    add_book(app, _built_book(), session_cookie)
     return app
+
+
+def _built_book() -> Path:
+    """Where ``jupyter-book build`` writes the book of ``--book`` (or of this folder)."""
+    from ..classroom.merge import book_folder
+
+    try:
+        return book_folder(os.environ.get("ANNOTATE_BOOK")) / "_build" / "html"
+    except FileNotFoundError:
+        return Path(os.environ.get("ANNOTATE_BOOK", ".")) / "_build" / "html"
 
 
 def _handlers(app: FastAPI) -> None:

@@ -48,7 +48,10 @@ def _serve(args: argparse.Namespace) -> int:
     db.dispose()
     os.environ["ANNOTATE_SERVER_DB"] = url
     if args.book:
-        os.environ["ANNOTATE_BOOK"] = str(args.book)  # the live report's chapters
+        if not os.path.isdir(args.book):
+            print(f"annotate serve: --book {args.book}: no such folder", file=sys.stderr)
+            return 2
+        os.environ["ANNOTATE_BOOK"] = str(args.book)  # the live report's chapters, the book
     print(f"annotate: serving {_safe(url)} on http://{host}:{port}/", file=sys.stderr)
     uvicorn.run(
         "annotate.server.app:from_environment",
@@ -138,7 +141,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--book",
         metavar="DIR",
-        help="the book whose chapters the live class report shows (default: the current folder)",
+        help="the book folder: its chapters are the live class report's, and its built "
+        "HTML (DIR/_build/html) is served at /book/ (default: the current folder)",
     )
     h = p.add_argument_group("as a JupyterHub service (no join codes: the Hub signs users in)")
     h.add_argument(

@@ -21,9 +21,8 @@ import os
 import re
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -39,6 +38,7 @@ from starlette.concurrency import run_in_threadpool
 from ..model import now
 from .auth import REVEALS, Viewer
 from .db import Database, classes, members
+from .hub_login import HubRequests, add_login
 from .protocol import Problem
 from .resources import Resources, document
 
@@ -46,9 +46,6 @@ __all__ = ["HubConfig", "HubSetupError", "class_id_for", "hub_environment", "ins
 
 _SLUG = re.compile(r"[A-Za-z0-9_.-]{1,28}")
 _NEEDED = ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_API_URL", "JUPYTERHUB_SERVICE_NAME")
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
 class HubSetupError(RuntimeError):
@@ -137,12 +134,13 @@ class HubMembers:
     """Hub users as class members: who a token belongs to, and in which classes."""
 
     def __init__(self, db: Database, config: HubConfig) -> None:
-        from jupyterhub.services.auth import HubAuth
+        from jupyterhub.services.auth import HubOAuth
 
         self.db = db
         self.config = config
         self.classes = {class_id_for(g): g for g in config.groups}
-        self.auth = HubAuth(
+        # HubOAuth checks tokens as HubAuth does, and signs browsers in (hub_login).
+        self.auth = HubOAuth(
             api_token=config.api_token,
             api_url=config.api_url,
             cache_max_age=config.cache_seconds,
@@ -275,36 +273,20 @@ def _find(conn: Connection, key: str) -> Viewer | None:
     return Viewer(int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]))
 
 
-class _UnderPrefix:
-    """Serve under the Hub's ``/services/NAME/`` prefix and read ``Authorization: token``.
+def install(app: FastAPI, routes: Resources, config: HubConfig) -> str:
+    """Sign requests in through the Hub: ``routes.viewer``, browsers' sign-in, ``GET /me``.
 
-    The proxy passes the full path on; IRIs must carry it, so it becomes the root path.
-    Hub clients send ``token``, our dependency reads ``Bearer``: the same credential.
+    Returns the name of the browsers' session cookie.
     """
-
-    def __init__(self, app: Any, prefix: str) -> None:
-        self.app = app
-        self.prefix = "/" + prefix.strip("/")
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            path = scope["path"]
-            if path == self.prefix or path.startswith(self.prefix + "/"):
-                scope["root_path"] = self.prefix
-            headers = []
-            for name, value in scope["headers"]:
-                if name == b"authorization" and value[:6].lower() == b"token ":
-                    value = b"Bearer " + value[6:]
-                headers.append((name, value))
-            scope["headers"] = headers
-        await self.app(scope, receive, send)
-
-
-def install(app: FastAPI, routes: Resources, config: HubConfig) -> None:
-    """Sign requests in through the Hub: ``routes.viewer`` and ``GET /me`` for the widgets."""
     hub = HubMembers(routes.db, config)
     routes.viewer = hub.viewer  # type: ignore[method-assign]  # one authenticator per app
-    app.add_middleware(_UnderPrefix, prefix=config.prefix)
+    app.add_middleware(HubRequests, prefix=config.prefix, cookie=hub.auth.cookie_name)
+    add_login(
+        app,
+        hub.auth,
+        lambda token: hub.user(HTTPAuthorizationCredentials(scheme="Bearer", credentials=token)),
+        config.prefix,
+    )
 
     @app.get("/me")
     async def me(request: Request) -> Response:
@@ -327,6 +309,8 @@ def install(app: FastAPI, routes: Resources, config: HubConfig) -> None:
                 )
         doc = {"name": user.name, "classes": mine}
         return document(request, 200, doc, {"Cache-Control": "no-store"}, "application/json")
+
+    return str(hub.auth.cookie_name)
 
 
 def hub_environment(groups: list[str], teachers: str, reveal: str) -> tuple[str, int]:

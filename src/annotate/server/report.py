@@ -6,6 +6,8 @@ A browser navigation cannot send a bearer header, and a token must never be in a
 URL, so the page is a shell with no data: it asks for the teacher token (kept in
 ``sessionStorage``), fetches ``…/report/data`` with ``Authorization: Bearer``,
 and reads the events stream with ``fetch`` to draw again when anything changes.
+On JupyterHub (``--hub``) the teacher is signed in by the Hub instead: the page
+goes through ``/login`` first, and its requests carry the session cookie.
 The shell and its scripts are static files under a strict Content-Security-Policy
 (same-origin scripts, styles and requests only; nothing inline, no frames).
 """
@@ -16,10 +18,11 @@ import html
 import json
 import os
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from starlette.concurrency import run_in_threadpool
 
@@ -58,8 +61,11 @@ _ASSETS = {
 }
 
 
-def _shell(class_id: str) -> str:
+def _shell(class_id: str, root: str, hub: bool) -> str:
+    """The page, with no data; ``root`` is the prefix the server is reached under."""
     cid = html.escape(class_id)
+    root = html.escape(root)
+    signed_in = ' data-session="hub"' if hub else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -67,10 +73,10 @@ def _shell(class_id: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Live class report</title>
-<link rel="stylesheet" href="/report-assets/report.css">
-<link rel="stylesheet" href="/report-assets/live-report.css">
+<link rel="stylesheet" href="{root}/report-assets/report.css">
+<link rel="stylesheet" href="{root}/report-assets/live-report.css">
 </head>
-<body class="annotate-report-page" data-class-id="{cid}">
+<body class="annotate-report-page" data-class-id="{cid}" data-root="{root}"{signed_in}>
 <div class="annotate-live-bar">
 <p class="annotate-report-kicker">Live class report</p>
 <p class="annotate-live-status" role="status" aria-live="polite">Waiting for the teacher token.</p>
@@ -87,7 +93,7 @@ def _shell(class_id: str) -> str:
 <ul class="annotate-live-list"></ul>
 </section>
 <noscript><p>The live report needs JavaScript.</p></noscript>
-<script type="module" src="/report-assets/live-report.js"></script>
+<script type="module" src="{root}/report-assets/live-report.js"></script>
 </body>
 </html>
 """
@@ -133,12 +139,20 @@ def _report_data(db: Database, class_id: str, base: str) -> dict[str, Any]:
     return {"report": report, "notes": notes[::-1][:NOTES_SHOWN]}
 
 
-def add_report(app: FastAPI, db: Database, routes: Resources) -> None:
-    """Serve the live report's page, its scripts and its data (teacher token only)."""
+def add_report(app: FastAPI, db: Database, routes: Resources, *, hub: bool = False) -> None:
+    """Serve the live report's page, its scripts and its data (the class's teacher only).
+
+    ``hub``: the teacher is signed in by JupyterHub (a session cookie, see
+    ``hub_login``), not by a teacher token typed into the page.
+    """
 
     @app.get("/classes/{class_id}/report", include_in_schema=False)
-    async def report_page(class_id: str) -> Response:
-        return Response(_shell(class_id), headers=_HEADERS, media_type="text/html")
+    async def report_page(request: Request, class_id: str) -> Response:
+        root = str(request.scope.get("root_path", ""))
+        if hub and "authorization" not in request.headers:
+            back = quote(f"{root}/classes/{class_id}/report", safe="/")
+            return RedirectResponse(f"{root}/login?next={back}", status_code=302)
+        return Response(_shell(class_id, root, hub), headers=_HEADERS, media_type="text/html")
 
     @app.get("/report-assets/{name}", include_in_schema=False)
     async def report_asset(name: str) -> Response:

@@ -540,18 +540,24 @@
   const leaveButton = el("button", { type: "button", class: "annotate-class-leave" }, "Leave class");
   const joined = el("div", { class: "annotate-class-joined" });
   joined.append(classWho, waitingLive, othersLine, leaveButton);
-  classBox.append(classTitle, classHelp, joinForm, joined, classError);
+  // On JupyterHub there is no code to type: the Hub says who the reader is.
+  const hubSignIn = el("a", { class: "annotate-class-signin", hidden: "" }, "Sign in with JupyterHub");
+  /** The preset server is a JupyterHub service: no join form. */
+  let hubServer = false;
+  classBox.append(classTitle, classHelp, joinForm, hubSignIn, joined, classError);
 
 
   function renderClass() {
     const n = classState.waiting;
-    joinForm.hidden = !!session;
+    joinForm.hidden = !!session || hubServer;
     joined.hidden = !session;
+    leaveButton.hidden = !!(session && session.hub);
     visibility.enable(!!session);
     classHelp.textContent = session
       ? (classState.online ? "Your notes are kept in this browser and shared with the class as you choose for each one."
         : "Offline: your notes are kept in this browser and go to the class when you are back online.")
-      : "Joined a class? Paste the class link your teacher gave you to see classmates' highlights and reply. Notes made before joining stay in this browser.";
+      : hubServer ? "Sign in with JupyterHub to see your class's highlights and reply. Your notes stay in this browser."
+        : "Joined a class? Paste the class link your teacher gave you to see classmates' highlights and reply. Notes made before joining stay in this browser.";
     if (session) classWho.textContent = `In class as ${session.name} (${new URL(session.server).host}).`;
     waiting.hidden = !session || !n;
     waiting.textContent = n ? `${n} change${n === 1 ? "" : "s"} waiting` : "";
@@ -762,11 +768,48 @@
     tell("You left the class. Your notes stay in this browser.");
   });
 
+  /**
+   * On JupyterHub (the preset server answers `/me`), join the signed-in user's class
+   * with no code. Offline, or on another server, a stored session goes on as it was.
+   */
+  function joinThroughHub() {
+    const stored = session;
+    const server = stored ? stored.server : presetServer;
+    if (!server) return;
+    AnnotateClass.hubSession(server).then((answer) => {
+      if (!answer) { if (stored) startClass(); return; }
+      hubServer = true;
+      hubSignIn.hidden = !answer.signIn;
+      if (answer.signIn) hubSignIn.setAttribute("href", answer.signIn);
+      classError.textContent = answer.error;
+      const now = answer.session;
+      if (now && stored && (stored.name !== now.name || stored.classId !== now.classId)) {
+        const waitingHere = (classStore.read("outbox") || []).length;
+        if (waitingHere) {
+          // Another Hub user on this browser: what waits to go up is not theirs to send.
+          classError.textContent = `${waitingHere} change${waitingHere === 1 ? "" : "s"} of ${stored.name} still wait to reach the class: sign in to JupyterHub as ${stored.name} to send them.`;
+          renderClass();
+          return;
+        }
+        for (const name of ["", "-outbox", "-links"]) writeKey(`${CLASS_KEY}${name}`, []);
+      }
+      if (now && (!stored || stored.name !== now.name || stored.classId !== now.classId)) {
+        if (!writeKey(CLASS_KEY, [now])) return;
+        session = now;
+        if (!nameInput.value.trim()) { nameInput.value = now.name; try { window.localStorage.setItem(NAME_KEY, now.name); } catch (err) { /* blocked */ } }
+        tell(`Joined the class as ${now.name}, signed in by JupyterHub.`);
+      }
+      renderClass();
+      if (now) startClass();
+    });
+  }
+
   const view = classStore.read("view");
   showOthers = !(view && view.showOthers === false);
   session = readSession();
   renderClass();
-  if (session) startClass();
+  if (session && !session.hub) startClass();
+  else joinThroughHub();
 
   // Hosts and tests reach the layer through one object.
   /** @type {any} */ (window).annotateLayer = {

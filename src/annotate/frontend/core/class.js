@@ -11,6 +11,9 @@
  *       "http://HOST:PORT/#join=CODE" (the class link), or a bare code with `preset`.
  *   join(server, code, name)    -> Promise<Session>      POST /join; the token is kept by
  *       the host in a storage key of its own, never with the notes, never in a URL.
+ *   hubSession(server)          -> Promise<HubAnswer>    on JupyterHub (`annotate serve --hub`),
+ *       the signed-in user's class, asked of `/me` with the Hub's session cookie (HttpOnly:
+ *       the page never holds a token); or where to sign in; or null (not a Hub service).
  *   createSync(options)         -> Sync                  the offline-first state machine:
  *       the host keeps its notes locally first and calls sync.queue(change) for each
  *       create, update and delete; the outbox (options.store) goes up in order, once
@@ -32,7 +35,8 @@ var AnnotateClass = (function () {
   "use strict";
 
   /**
-   * @typedef {{server: string, token: string, classId: string, container: string, name: string}} Session
+   * @typedef {{server: string, token: string, classId: string, container: string, name: string, hub?: boolean}} Session
+   * @typedef {{session: Session | null, signIn: string, error: string} | null} HubAnswer
    * @typedef {{op: "create" | "update" | "delete", id: string, source: string, data?: any,
    *   sent?: boolean, reply?: boolean}} Change
    * @typedef {{iri: string, etag: string, modified: string}} Link
@@ -63,7 +67,7 @@ var AnnotateClass = (function () {
 
   /** The server's base URL, no trailing slash, http(s) only. @param {string} url */
   function serverOf(url) {
-    const u = new URL(url);
+    const u = new URL(url, typeof location === "undefined" ? undefined : location.href);
     if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("the class link must start with http:// or https://");
     return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
   }
@@ -84,7 +88,7 @@ var AnnotateClass = (function () {
       return { server: serverOf(u.href), code: code.trim() };
     }
     if (!preset || !/^[A-Za-z0-9 -]{4,40}$/.test(value)) return null;
-    return { server: serverOf(preset), code: value };
+    try { return { server: serverOf(preset), code: value }; } catch (err) { return null; }
   }
 
   /**
@@ -105,6 +109,44 @@ var AnnotateClass = (function () {
     if (r.status !== 201) throw new Error(data.detail || data.title || `the server said ${r.status}`);
     return { server, token: data.token, classId: data.class_id, container: data.container, name };
   }
+
+  /**
+   * The class of the user JupyterHub signed in, when `server` is a Hub service on this
+   * page's own origin (its cookie is never sent anywhere else).
+   * @param {string} server @returns {Promise<HubAnswer>}
+   */
+  async function hubSession(server) {
+    let base;
+    try { base = serverOf(new URL(server, location.href).href); } catch (err) { return null; }
+    if (new URL(base).origin !== location.origin) return null;
+    let r;
+    try {
+      r = await fetch(`${base}/me`, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } });
+    } catch (err) {
+      return null;
+    }
+    if (r.status === 401) {
+      return { session: null, signIn: `${base}/login?next=${encodeURIComponent(location.pathname)}`, error: "" };
+    }
+    if (!r.ok) return null;
+    const me = await r.json().catch(() => null);
+    if (!me || typeof me.name !== "string" || !Array.isArray(me.classes)) return null;
+    const mine = me.classes.find((/** @type {any} */ c) => c && typeof c.class_id === "string" && typeof c.container === "string");
+    if (!mine) return { session: null, signIn: "", error: `JupyterHub signed you in as ${me.name}, who is in no class here.` };
+    return { session: { server: base, token: "", hub: true, classId: mine.class_id, container: mine.container, name: me.name }, signIn: "", error: "" };
+  }
+
+  /** How a request to the class server is signed in: the token, or the Hub's cookie. @param {Session} session */
+  function signedIn(session) {
+    return session.hub
+      ? { credentials: /** @type {RequestCredentials} */ ("same-origin"), headers: {} }
+      : { credentials: /** @type {RequestCredentials} */ ("omit"), headers: { Authorization: `Bearer ${session.token}` } };
+  }
+
+  /** @param {Session} session */
+  const refused = (session) => (session.hub
+    ? "JupyterHub no longer signs this browser in here: reload the page to sign in again."
+    : "The class server no longer accepts this browser's token: leave the class and join again.");
 
   /** JSON with keys sorted, to compare two annotations' content. @param {any} x @returns {string} */
   function stable(x) {
@@ -131,6 +173,7 @@ var AnnotateClass = (function () {
    */
   function createSync(options) {
     const { session, source, store, local } = options;
+    const auth = signedIn(session);
     const base = serverOf(session.server);
     const origin = new URL(base).origin;
     const container = `${base}/classes/${encodeURIComponent(session.classId)}/annotations/`;
@@ -184,9 +227,9 @@ var AnnotateClass = (function () {
       let r;
       try {
         r = await fetch(address(iri), {
-          method, credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer", signal: control.signal,
+          method, credentials: auth.credentials, cache: "no-store", referrerPolicy: "no-referrer", signal: control.signal,
           headers: {
-            Authorization: `Bearer ${session.token}`, Accept: "application/ld+json",
+            ...auth.headers, Accept: "application/ld+json",
             ...(body === undefined ? {} : { "Content-Type": "application/ld+json" }), ...(headers || {}),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
@@ -198,7 +241,7 @@ var AnnotateClass = (function () {
       }
       if (r.status >= 500 || r.status === 429 || r.status === 408) throw new Unreachable(`HTTP ${r.status}`);
       if (r.status === 401) {
-        error = "The class server no longer accepts this browser's token: leave the class and join again.";
+        error = refused(session);
         stop();
         emit();
         throw new Unreachable("401");
@@ -457,11 +500,11 @@ var AnnotateClass = (function () {
         let resumed = Boolean(lastEventId);
         try {
           const r = await fetch(address(`${base}/classes/${encodeURIComponent(session.classId)}/events?source=${encodeURIComponent(source)}`), {
-            credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer", signal: control.signal,
-            headers: { Authorization: `Bearer ${session.token}`, Accept: "text/event-stream", ...(lastEventId ? { "Last-Event-ID": lastEventId } : {}) },
+            credentials: auth.credentials, cache: "no-store", referrerPolicy: "no-referrer", signal: control.signal,
+            headers: { ...auth.headers, Accept: "text/event-stream", ...(lastEventId ? { "Last-Event-ID": lastEventId } : {}) },
           });
           if (r.status === 401) {
-            error = "The class server no longer accepts this browser's token: leave the class and join again.";
+            error = refused(session);
             stop();
             emit();
             return;
@@ -691,7 +734,7 @@ var AnnotateClass = (function () {
     }
   }
 
-  return { parseInvite, join, createSync, visibilityField, audienceLabel, threadView, passages, keepFocus, el };
+  return { parseInvite, join, hubSession, createSync, visibilityField, audienceLabel, threadView, passages, keepFocus, el };
 })();
 
 if (typeof window !== "undefined") {
