@@ -34,9 +34,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-import krippendorff
-import numpy as np
-
 from ..sentences import sentences
 from ..vocabulary import CLAIM_TYPES
 
@@ -362,6 +359,11 @@ def _alpha(
             f"undefined: every word got the same label ({values[0]}) from all "
             f"{len(coders)} students — full agreement, but nothing varies for alpha to measure"
         )
+    # Imported here: numpy is a tenth of a second, and merge (which imports this
+    # module through the classroom package) never computes an alpha.
+    import krippendorff
+    import numpy as np
+
     code = {v: i for i, v in enumerate(values)}
     data = np.array([[code[v] for v in row] for row in rows], dtype=float)
     value = float(
