@@ -40,10 +40,13 @@ def test_the_live_view_builds_the_report_and_follows_the_class(server: Live) -> 
     made = server.new_class()
     ana, ben = server.student(made, "Ana"), server.student(made, "Ben")
     highlight(ana, "Hegseth pledged to expedite", "first")
+    highlight(server.teacher(made), "a critical", "the teacher's own highlight")
     url = f"{server.url}/classes/{made.class_id}"
     view = annotate.ClassView(class_url=url, token=made.teacher_token, book=ROOT)
     try:
+        # The teacher's own highlight is not a student's: one student, one highlight.
         assert view.report["totals"]["students"] == 1
+        assert view.report["totals"]["annotations"] == 1
         assert made.teacher_token not in repr(view) + view.status
         highlight(ben, "the establishment", "second")
         deadline = time.monotonic() + 15

@@ -90,17 +90,30 @@ class ClassView(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # any
         """Build the report again from the server's notes (class_url only)."""
         try:
             items = self._client.list(None)
+            teachers = self._teachers()
         except (Offline, Refused) as err:
             self.status = f"Not updated: {err}"
             return
         notes = []
         for item in items:
             try:
-                notes.append(Annotation.from_w3c(item))
+                ann = Annotation.from_w3c(item)
             except AnnotationError:
                 continue  # a shape this version cannot read: left out, not fatal
+            # The report counts students' highlights, as the live report does.
+            if ann.reply_to is None and ann.creator not in teachers:
+                notes.append(ann)
         self.report = dict(build_report(notes, self._root, anonymize=self._anonymize))
         self.status = f"Live: {len(notes)} notes from the class"
+
+    def _teachers(self) -> set[str]:
+        """The names of the class's teachers; none known with a student's token."""
+        try:
+            return {m["name"] for m in self._client.members() if m["role"] == "teacher"}
+        except Refused as err:
+            if err.status != 403:
+                raise
+            return set()
 
     def stop(self) -> None:
         """Stop following the class's events."""

@@ -113,6 +113,12 @@ class ClassClient:
             page = self._send("GET", self._url(nxt)).json() if nxt else None
         return items
 
+    def members(self) -> list[dict[str, str]]:
+        """The class's members, ``{"name", "role"}`` each (a teacher's token only)."""
+        url = f"{self.membership.server.rstrip('/')}/classes/{self.membership.class_id}/members"
+        found = self._send("GET", url).json().get("members", [])
+        return [{"name": str(m.get("name", "")), "role": str(m.get("role", ""))} for m in found]
+
     def get(self, iri: str) -> tuple[dict[str, Any], str]:
         """One annotation and its ETag."""
         r = self._send("GET", self._url(iri))
