@@ -7,6 +7,7 @@ no: a message a person can read). A 412 is ``Conflict``, a ``Refused``.
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -113,7 +114,7 @@ class ClassClient:
             page = self._send("GET", self._url(nxt)).json() if nxt else None
         return items
 
-    def members(self) -> list[dict[str, str]]:
+    def members(self) -> builtins.list[dict[str, str]]:  # list: the method above
         """The class's members, ``{"name", "role"}`` each (a teacher's token only)."""
         url = f"{self.membership.server.rstrip('/')}/classes/{self.membership.class_id}/members"
         found = self._send("GET", url).json().get("members", [])
