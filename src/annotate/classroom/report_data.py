@@ -223,10 +223,9 @@ def build_report(
     comparisons: dict[int, list[Comparison]] = {i: [] for i in range(len(names))}
     for source in sorted(by_source, key=_chapter_name):
         article = articles.get(source)
-        chapter = _chapter(source, article, by_source[source], student, scrub, len(names))
+        chapter, marks = _chapter(source, article, by_source[source], student, scrub, len(names))
         chapters.append(chapter)
         if article is not None:
-            marks = _marks(chapter["notes"], len(names))
             for i, mine in marks.items():
                 comparisons[i].append(compare(mine, article.claims))
     rows: dict[int, Counter[str]] = {i: Counter() for i in range(len(names))}
@@ -286,10 +285,9 @@ def _score_view(student: int, s: Scores) -> StudentScoreView:
 
 
 def _agreement(
-    article: Article, notes: list[NoteView], students: int
+    article: Article, notes: list[NoteView], marks: dict[int, list[Mark]]
 ) -> tuple[list[SentenceView], list[ContestedView]]:
     """Every sentence's agreement, and the most contested with notes from each side."""
-    marks = _marks(notes, students)
     spans = [
         span for block in article.blocks for span in sentences(article.text, block.start, block.end)
     ]
@@ -352,7 +350,8 @@ def _chapter(
     student: dict[str, int],
     scrub: Callable[[str], str],
     students: int,
-) -> ChapterView:
+) -> tuple[ChapterView, dict[int, list[Mark]]]:
+    """The chapter's view, and each student's placed highlights in it (by student)."""
     ends = [b.end for b in article.blocks] if article else []
     notes = []
     for a in sorted(annotations, key=lambda a: (a.start, a.end, student[a.creator])):
@@ -381,8 +380,9 @@ def _chapter(
     text = article.text if article else None
     # A source no chapter answers to came from a student's file: it may hold a name.
     name = _chapter_name(source) if article else scrub(_chapter_name(source))
-    found, contested = _agreement(article, notes, students) if article else ([], [])
-    return ChapterView(
+    marks = _marks(notes, students)
+    found, contested = _agreement(article, notes, marks) if article else ([], [])
+    view = ChapterView(
         source=source if article else scrub(source),
         name=name,
         title=article.title if article else name,
@@ -396,3 +396,4 @@ def _chapter(
         sentences=found,
         contested=contested,
     )
+    return view, marks
