@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -65,10 +66,12 @@ IMPORT = """(data) => {
   let t = performance.now();
   JSON.parse(data);
   const json = performance.now() - t;
+  performance.mark('bench-start');
   t = performance.now();
   annotateLayer.importText('bench.json', data);
   const script = performance.now() - t;
   return new Promise((done) => requestAnimationFrame(() => setTimeout(() => {
+    performance.mark('bench-frame');
     const frame = performance.now();
     const out = {json, script, total: frame - t};
     // Work the layer puts off until the browser is idle (the notes) is summed apart.
@@ -91,12 +94,15 @@ PAINTED = f"""() => Array.from(document.querySelectorAll({BLOCKS}), (p) => p.inn
 # with the text as narrow as beside the open panel (the layer's CSS is on the page).
 FLOOR = f"""(html) => {{
   const blocks = Array.from(document.querySelectorAll({BLOCKS}));
+  performance.mark('bench-start');
   const t = performance.now();
   blocks.forEach((p, i) => {{ p.innerHTML = html[i]; }});
   document.body.classList.add('annotate-layer-open');
   const script = performance.now() - t;
-  return new Promise((done) => requestAnimationFrame(
-    () => setTimeout(() => done({{script, total: performance.now() - t}}), 0)));
+  return new Promise((done) => requestAnimationFrame(() => setTimeout(() => {{
+    performance.mark('bench-frame');
+    done({{script, total: performance.now() - t}});
+  }}, 0)));
 }}"""
 
 # A page that has settled: its fonts loaded and the browser idle once.
@@ -124,7 +130,36 @@ RESULTS = f"""() => new Promise((done) => requestIdleCallback(() => setTimeout((
 PHASES = ("parse", "place", "store", "paint", "notes", "panel", "open")
 
 
-def floor(browser: object, url: str, painted: list[str]) -> dict[str, float]:
+# Chromium's own work, from a trace of the renderer's main thread: recalculating
+# style, layout, pre-paint and paint.
+RENDERING = ("UpdateLayoutTree", "Layout", "PrePaint", "Paint")
+
+
+def traced(browser: object, page: object, script: str, arg: object) -> dict[str, float]:
+    """Run `script` in a trace: Chromium's rendering work (ms) up to the next frame,
+    by kind, and after it ("after the frame": work put off until idle)."""
+    browser.start_tracing(page=page, categories=["devtools.timeline", "blink.user_timing"])  # type: ignore[attr-defined]
+    page.evaluate(script, arg)  # type: ignore[attr-defined]
+    page.evaluate(  # type: ignore[attr-defined]
+        "() => new Promise((done) => requestIdleCallback(() => setTimeout(done, 100)))"
+    )
+    events = json.loads(browser.stop_tracing())["traceEvents"]  # type: ignore[attr-defined]
+    at = {e["name"]: e for e in events if e.get("name") in ("bench-start", "bench-frame")}
+    pid, tid = at["bench-start"]["pid"], at["bench-start"]["tid"]
+    start, frame = at["bench-start"]["ts"], at["bench-frame"]["ts"]
+    out = dict.fromkeys((*RENDERING, "after the frame"), 0.0)
+    ends: dict[str, float] = {}
+    for e in sorted(events, key=lambda e: e.get("ts", 0)):
+        if e.get("ph") != "X" or e["name"] not in RENDERING or (e["pid"], e["tid"]) != (pid, tid):
+            continue
+        if e["ts"] < start or e["ts"] < ends.get(e["name"], 0):  # before, or inside one counted
+            continue
+        ends[e["name"]] = e["ts"] + e["dur"]
+        out[e["name"] if e["ts"] < frame else "after the frame"] += e["dur"] / 1000
+    return out
+
+
+def floor(browser: object, url: str, painted: list[str], trace: bool = False) -> dict[str, float]:
     """The same page and marks without the layer: the browser's own cost."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page = ctx.new_page()
@@ -132,9 +167,19 @@ def floor(browser: object, url: str, painted: list[str]) -> dict[str, float]:
     page.route("**/annotate-layer.js*", lambda route: route.abort())
     page.goto(url)
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))")
-    result: dict[str, float] = page.evaluate(FLOOR, painted)
+    if trace:
+        page.evaluate(SETTLE)
+        result = traced(browser, page, FLOOR, painted)
+    else:
+        result = page.evaluate(FLOOR, painted)
     ctx.close()
     return result
+
+
+def related(prop: dict[str, Any]) -> list[dict[str, Any]]:
+    """The nodes an accessibility property points at (aria-details: the notes)."""
+    nodes: list[dict[str, Any]] = prop["value"].get("relatedNodes", [])
+    return nodes
 
 
 def accessibility_tree(ctx: object, page: object) -> list[list[object]]:
@@ -148,7 +193,7 @@ def accessibility_tree(ctx: object, page: object) -> list[list[object]]:
         if node.get("ignored"):
             continue
         props = {
-            p["name"]: p["value"].get("value", [r.get("idref") for r in p["value"].get("relatedNodes", [])])
+            p["name"]: p["value"].get("value", [r.get("idref") for r in related(p)])
             for p in node.get("properties", [])
             if p["name"] not in ("focused",)
         }
@@ -158,7 +203,8 @@ def accessibility_tree(ctx: object, page: object) -> list[list[object]]:
     # Ids as in RESULTS; links to the book's pages wherever the book was built.
     book = page.url.rsplit("/chapters/", 1)[0]  # type: ignore[attr-defined]
     out = re.sub(r"annotate-(note|status)-[a-z0-9]+", r"annotate-\1-N", json.dumps(tree))
-    return json.loads(out.replace(book, "BOOK"))
+    normalised: list[list[object]] = json.loads(out.replace(book, "BOOK"))
+    return normalised
 
 
 def compare(mine: dict[str, object], path: Path) -> None:
@@ -170,9 +216,12 @@ def compare(mine: dict[str, object], path: Path) -> None:
             print(f"  {part}: identical")
             continue
         if isinstance(a, list) and isinstance(b, list):
-            at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-            print(f"  {part}: DIFFERENT ({len(a)} vs {len(b)} entries; first at {at}: "
-                  f"{str(a[at:at + 1])[:300]} vs {str(b[at:at + 1])[:300]})")
+            pairs = enumerate(zip(a, b, strict=False))
+            at = next((i for i, (x, y) in pairs if x != y), min(len(a), len(b)))
+            print(
+                f"  {part}: DIFFERENT ({len(a)} vs {len(b)} entries; first at {at}: "
+                f"{str(a[at : at + 1])[:300]} vs {str(b[at : at + 1])[:300]})"
+            )
         else:
             print(f"  {part}: DIFFERENT")
 
@@ -265,6 +314,15 @@ def main() -> None:
             # highlight, list them; then the browser's layout up to the next frame.
             reloads.append(page.evaluate(STARTUP))
             ctx.close()
+        # One more import of each, traced: where the time to the frame goes in Chromium.
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(url)
+        page.wait_for_function("window.annotateLayer !== undefined")
+        page.evaluate(SETTLE)
+        layer_work = traced(browser, page, IMPORT, payload)
+        ctx.close()
+        floor_work = floor(browser, url, painted, trace=True)
         browser.close()
     static = html / "_static"
     size = sum((static / n).stat().st_size for n in SHARED_FILES)
@@ -299,6 +357,14 @@ def main() -> None:
         f"floor: the same {marks} marks put in by a minimal script (no layer), to the next "
         f"frame: median {med('total', floors):.0f} ms (script {med('script', floors):.0f})"
     )
+    names = dict(zip(RENDERING, ("style", "layout", "pre-paint", "paint"), strict=True))
+    for who, work in (("the layer's import", layer_work), ("the floor", floor_work)):
+        print(
+            f"  Chromium's rendering in {who} (one traced run, ms): "
+            + ", ".join(f"{names[k]} {work[k]:.0f}" for k in RENDERING)
+            + f" = {sum(work[k] for k in RENDERING):.0f} before the frame"
+            + (f"; {work['after the frame']:.0f} after it" if work["after the frame"] >= 1 else "")
+        )
     script = statistics.median(r["script"] for r in reloads)
     frame = statistics.median(r["frame"] for r in reloads)
     base = statistics.median(r["frame"] for r in empties)
