@@ -97,47 +97,42 @@ def sealed_annotations(data: Any) -> list[Annotation] | None:
 def _annotation(data: dict[str, Any]) -> Annotation:
     """``Annotation.from_w3c`` of what ``Annotation.to_w3c`` wrote, unchecked."""
     target = data["target"]
-    note, kind, state, tags = bodies(data.get("body", []))
+    note, kind, state, tags = bodies(data["body"]) if "body" in data else ("", None, None, ())
     created = data.get("created") or now()
-    common = {
-        "id": data["id"],
-        "creator": data["creator"]["name"] or "unknown",
-        "created": created,
-        "modified": data.get("modified") or created,
-        "claim_type": kind,
-        "status": state,
-        "note": note,
-        "tags": tuple(tags),
-        "motivation": data.get("motivation", ""),
-        "audience": audience(data.get("audience")),
-        "canonical": data.get("canonical"),
-    }
     if type(target) is str:  # a reply: no words of its own (model._reply)
-        return Annotation(
-            source=target,
-            exact="",
-            prefix="",
-            suffix="",
-            start=0,
-            end=0,
-            reply_to=target,
-            positioned=False,
-            **common,
-        )
-    quote, *rest = target["selector"]
-    exact = quote["exact"]
-    start, end = (rest[0]["start"], rest[0]["end"]) if rest else (0, 0)
-    # As wire.selectors reads it: a position that disagrees with the quote is none.
-    positioned = bool(rest) and end - start == len(exact)
+        source, exact, prefix, suffix, reply_to, scope = target, "", "", "", target, None
+        positioned = orphan = False
+        start = end = 0
+    else:
+        quote, *rest = target["selector"]
+        source, exact, reply_to, scope = target["source"], quote["exact"], None, target.get("scope")
+        prefix, suffix = quote["prefix"], quote["suffix"]
+        start, end = (rest[0]["start"], rest[0]["end"]) if rest else (0, 0)
+        # As wire.selectors reads it: a position that disagrees with the quote is none.
+        positioned = bool(rest) and end - start == len(exact)
+        orphan = not positioned
+        if not positioned:
+            start = end = 0
     return Annotation(
-        source=target["source"],
+        id=data["id"],
+        source=source,
         exact=exact,
-        prefix=quote["prefix"],
-        suffix=quote["suffix"],
-        start=start if positioned else 0,
-        end=end if positioned else 0,
-        orphan=not positioned,
+        prefix=prefix,
+        suffix=suffix,
+        start=start,
+        end=end,
+        creator=data["creator"]["name"] or "unknown",
+        created=created,
+        modified=data.get("modified") or created,
+        claim_type=kind,
+        status=state,
+        note=note,
+        tags=tuple(tags),
+        orphan=orphan,
+        motivation=data.get("motivation", ""),
+        audience=audience(data.get("audience")),
+        reply_to=reply_to,
+        canonical=data.get("canonical"),
+        scope=scope,
         positioned=positioned,
-        scope=target.get("scope"),
-        **common,
     )
