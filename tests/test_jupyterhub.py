@@ -15,12 +15,14 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from annotate.article import load_article
 from annotate.model import Annotation
@@ -277,6 +279,15 @@ def test_widget_in_a_hub_users_lab_syncs_without_a_code(
         words = "military cooperation with Japan"
         body = json.dumps(note_on(words, "ben: which agreements?"))
         assert b.post(container, content=body, headers={"Content-Type": ANNO_TYPE}).is_success
+    # ana's own highlight made in the book: hers in the notebook too, not a classmate's.
+    with service(hub, token(hub, "ana")) as a:
+        body = json.dumps(
+            {
+                **note_on("traveled to Japan", "ana, made in the book"),
+                "canonical": f"urn:uuid:{uuid.uuid4()}",
+            }
+        )
+        assert a.post(container, content=body, headers={"Content-Type": ANNO_TYPE}).is_success
     r = hub["api"].post("/users/ana/server")
     assert r.status_code in (201, 202), r.text
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -304,6 +315,8 @@ def test_widget_in_a_hub_users_lab_syncs_without_a_code(
     assert words in "".join(theirs.all_inner_texts())
     listing = page.locator(".annotate-widget-classmates")
     assert "ben: which agreements?" in listing.inner_text()
+    page.locator(".annotate-list", has_text="ana, made in the book").wait_for(timeout=30_000)
+    assert "ana, made in the book" not in listing.inner_text()
 
     mine = "concluded a significant visit"
     select_words(page, widget, mine)
@@ -317,7 +330,14 @@ def test_widget_in_a_hub_users_lab_syncs_without_a_code(
     page.wait_for_function(
         "() => /Synced with your class/.test(document.body.innerText)", timeout=30_000
     )
-    theirs.first.scroll_into_view_if_needed()  # ben's highlight in the text, ana's above it
+    # ben's highlight in the text, ana's above it. A sync may repaint the article at any
+    # moment (the mark found is then detached): find it again.
+    for _attempt in range(5):
+        try:
+            theirs.first.scroll_into_view_if_needed(timeout=5_000)
+            break
+        except PlaywrightError:
+            page.wait_for_timeout(500)
     page.screenshot(path=str(artifacts / "jupyterhub-widget-classmate.png"))
     assert "waiting" not in status.inner_text()
 
@@ -367,6 +387,9 @@ def test_the_book_on_the_hub_joins_the_signed_in_users_class(
         container = b.get("/me").json()["classes"][0]["container"]
         body = json.dumps(note_on(words, "ben, in the book: since when?"))
         assert b.post(container, content=body, headers={"Content-Type": ANNO_TYPE}).is_success
+    with service(hub, token(hub, "ana")) as a:  # as if made in ana's notebook
+        body = json.dumps(note_on("a critical", "ana, made in the notebook"))
+        assert a.post(container, content=body, headers={"Content-Type": ANNO_TYPE}).is_success
     ana = HubStudent(browser, hub, "ana")
     try:
         # Through the Hub's sign-in and back to the page: no code, no token typed.
@@ -377,6 +400,12 @@ def test_the_book_on_the_hub_joins_the_signed_in_users_class(
             timeout=20_000,
         )
         assert ana.page.locator("mark.annotate-hl-others").count() >= 1
+        # Her own note from the notebook is hers here: editable, not a classmate's.
+        ana.page.wait_for_function(
+            "annotateLayer.records().some((r) => r.note === 'ana, made in the notebook')",
+            timeout=20_000,
+        )
+        assert all(r["note"] != "ana, made in the notebook" for r in ana.others())
         ana.highlight("reinforced the notion", "ana, in the book on the Hub")
         ana.synced(timeout=20_000)
         stored = ana.page.evaluate(

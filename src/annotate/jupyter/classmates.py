@@ -89,9 +89,11 @@ class ClassLink:
         """The worker's news (on its thread): status, classmates, a conflict's copy."""
         with self.widget._lock:
             self.widget.sync_status = state.message()
-            if state.conflicts != self._conflicts:
+            if state.conflicts != self._conflicts or state.adopted:
                 self._conflicts = state.conflicts
-                self.widget._load()  # the class's version, kept as a local annotation
+                # The class's version kept as a local annotation, or the reader's own
+                # notes made in the book (on JupyterHub), now theirs here too.
+                self.widget._load()
             self.show()
 
     def show(self) -> None:

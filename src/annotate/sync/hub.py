@@ -103,5 +103,10 @@ def hub_membership(
         raise MembershipError(f"you are in several classes ({names}): set ANNOTATE_CLASS")
     chosen = mine[0]
     return Membership(
-        server, str(chosen["class_id"]), str(chosen["container"]), token, str(data["name"])
+        server,
+        str(chosen["class_id"]),
+        str(chosen["container"]),
+        token,
+        str(data["name"]),
+        hub=True,
     )

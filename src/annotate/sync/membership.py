@@ -41,6 +41,9 @@ class Membership:
     container: str
     token: str = field(repr=False)
     name: str = ""
+    # Signed in by JupyterHub: ``name`` is the Hub's user name, one person's alone, so
+    # notes under it made elsewhere (the book) are the reader's own here too.
+    hub: bool = False
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Membership | None:
@@ -51,6 +54,7 @@ class Membership:
             return cls(
                 **{k: str(data[k]) for k in ("server", "class_id", "container", "token")},
                 name=str(data.get("name", "")),
+                hub=data.get("hub") is True,
             )
         except FileNotFoundError:
             return None

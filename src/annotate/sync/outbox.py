@@ -60,6 +60,7 @@ class Syncer:
         self.store = store
         self.client = client
         self.container = client.container
+        self.adopted = 0  # the reader's own notes from elsewhere taken in by pull()
 
     # -- the outbox ------------------------------------------------------------------
 
@@ -235,9 +236,13 @@ class Syncer:
                 if isinstance(i.get("target"), dict)
             }
             rows = []
+            elsewhere = []
             for item in items:
                 iri = str(item.get("id", ""))
                 if iri in ours or item.get("canonical") in local:
+                    continue
+                if self._mine_elsewhere(item):
+                    elsewhere.append(iri)
                     continue
                 target = item.get("target")
                 # A reply lives on its thread's page.
@@ -255,7 +260,37 @@ class Syncer:
                 " VALUES (?, ?, ?, ?)",
                 rows,
             )
+        for iri in elsewhere:
+            self._adopt(iri)
         return self.classmates(source)
+
+    def _mine_elsewhere(self, item: dict[str, Any]) -> bool:
+        """A note (not a reply) the reader made on another surface, signed in by the Hub."""
+        creator = item.get("creator")
+        return (
+            self.client.membership.hub
+            and bool(self.client.membership.name)
+            and isinstance(item.get("target"), dict)
+            and isinstance(creator, dict)
+            and creator.get("name") == self.client.membership.name
+        )
+
+    def _adopt(self, iri: str) -> None:
+        """Keep the reader's own note from elsewhere as theirs here: linked, not sent again."""
+        try:
+            data, etag = self.client.get(iri)
+            ann = Annotation.from_w3c(data)
+        except (Refused, AnnotationError):
+            return  # gone meanwhile, or a shape this version cannot read
+        canonical = data.get("canonical")
+        local_id = (
+            canonical
+            if isinstance(canonical, str) and canonical.startswith("urn:uuid:")
+            else (f"urn:uuid:{uuid.uuid4()}")
+        )
+        self.store.add_many([replace(ann, id=local_id, canonical=None)], share=lambda _a: False)
+        self._remember(local_id, iri, etag)
+        self.adopted += 1
 
     def classmates(self, source: str | None = None) -> list[Annotation]:
         """Classmates' annotations (and replies to them) last pulled, oldest first."""

@@ -33,6 +33,7 @@ class SyncState:
     waiting: int
     conflicts: int = 0
     error: str = ""
+    adopted: int = 0  # the reader's own notes made elsewhere, new in the store
 
     def message(self) -> str:
         parts = ["Synced with your class" if self.online else "Offline: saved on this computer"]
@@ -90,7 +91,7 @@ class SyncWorker:
             error = (
                 f"{len(pushed.refused)} change(s) refused by the server" if pushed.refused else ""
             )
-            return SyncState(True, syncer.waiting(), self._conflicts, error)
+            return SyncState(True, syncer.waiting(), self._conflicts, error, syncer.adopted)
         except Offline:
             return SyncState(False, syncer.waiting(), self._conflicts)
         except Refused as err:

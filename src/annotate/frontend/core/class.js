@@ -429,6 +429,15 @@ var AnnotateClass = (function () {
       if (!item || typeof item.id !== "string") return;
       // Replies, the reader's too, are shown as the server holds them (threads).
       const mine = typeof item.target === "string" ? null : ownOf(item.id) || (typeof item.canonical === "string" && options.localIds().has(item.canonical) ? item.canonical : null);
+      if (!mine && mineElsewhere(item)) {
+        // Signed in by the Hub, the reader made it in the notebook: theirs here too.
+        const one = await fetchOne(item.id);
+        if (!one) return;
+        const id = typeof item.canonical === "string" && item.canonical.startsWith("urn:uuid:") ? item.canonical : item.id;
+        link(id, one.data, one.etag);
+        local.adopt(source, id, one.data);
+        return;
+      }
       if (!mine) {
         remote.set(item.id, item);
         return;
@@ -440,6 +449,16 @@ var AnnotateClass = (function () {
       if (!one) return;
       link(mine, one.data, one.etag);
       if (known) local.adopt(source, mine, one.data);
+    }
+
+    /**
+     * On JupyterHub a user name is one person's: a note (not a reply) on this page
+     * under the reader's own name was made by them elsewhere (the notebook).
+     * @param {any} item
+     */
+    function mineElsewhere(item) {
+      return Boolean(session.hub && session.name && item.target && typeof item.target === "object"
+        && item.target.source === source && item.creator && item.creator.name === session.name);
     }
 
     /** The page's notes from the server: the reader's kept up to date, the rest shown. */
