@@ -140,10 +140,10 @@ def test_a_hand_edited_class_file_is_checked_in_full(case: dict[str, Any], tmp_p
     expected = case["expected"]
     if "error" in expected:
         with pytest.raises(ExchangeError) as err:
-            read_annotations(path)
+            read_annotations(path, trust_seal=True)
         assert err.value.code == expected["error"] and err.value.path == str(path)
     else:
-        (ann,) = read_annotations(path)
+        (ann,) = read_annotations(path, trust_seal=True)
         want = Annotation.from_w3c(case["annotation"])
         if not case["annotation"].get("created"):  # read as now(): a moment apart
             ann, want = (dataclasses.replace(a, created="", modified="") for a in (ann, want))
@@ -166,6 +166,14 @@ def test_merge_checks_a_sealed_student_file_in_full(tmp_path: Path) -> None:
     assert "is not a date-time" in result.skipped[0].reason
 
 
+def test_a_seal_is_trusted_only_when_asked(tmp_path: Path) -> None:
+    """``annotate import`` and merge read files from others: a seal buys them nothing."""
+    _forged(tmp_path / "class.json", BASE.to_w3c() | {"created": "2025-02-30T12:00:00Z"})
+    with pytest.raises(ExchangeError, match="is not a date-time"):
+        read_annotations(tmp_path / "class.json")
+    assert len(read_annotations(tmp_path / "class.json", trust_seal=True)) == 1
+
+
 @pytest.mark.parametrize(
     "item",
     [
@@ -186,7 +194,7 @@ def test_a_sealed_file_the_fast_reading_cannot_follow_is_read_in_full(
     except AnnotationError as err:
         want = err.code
     try:
-        got: Any = [fields(a) for a in read_annotations(tmp_path / "class.json")]
+        got: Any = [fields(a) for a in read_annotations(tmp_path / "class.json", trust_seal=True)]
     except ExchangeError as err:
         got = err.code
     assert got == want

@@ -10,7 +10,8 @@ checked in full, and refused with the file's name if it is bad.
 
 The seal is a checksum, not a signature: it tells a file annotate wrote from one
 edited since, not from a forgery. That is why ``annotate merge``, where students'
-files come in, never trusts one (``read_annotations(..., trust_seal=False)``).
+files come in, never trusts one: ``read_annotations`` trusts a seal only when asked
+(``trust_seal=True``: the report, feedback and ClassView).
 
 >>> text = "".join(seal(['{"type": "AnnotationCollection", ', '"items": []}']))
 >>> text[:72]

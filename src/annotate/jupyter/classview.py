@@ -77,7 +77,8 @@ class ClassView(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]  # any
             raise ValueError("give a class file or class_url=, not both")
         if path is not None:
             self.path: Path | None = Path(path)
-            data = build_report(read_annotations(self.path), self._root, anonymize=anonymize)
+            notes = read_annotations(self.path, trust_seal=True)  # merge's sealed class file
+            data = build_report(notes, self._root, anonymize=anonymize)
             super().__init__(report=dict(data))
             return
         self.path = None
