@@ -26,6 +26,7 @@ import annotate
 from annotate.article import Article, load_article
 from annotate.classroom import build_report
 from annotate.classroom.pseudonyms import pseudonyms
+from annotate.classroom.report_csv import _cell
 from annotate.classroom.report_data import coverage
 from annotate.classroom.report_page import script_json
 from annotate.cli import main
@@ -353,6 +354,26 @@ def test_csv_cells_never_run_as_formulas(book: Article, capsys: pytest.CaptureFi
     rows = list(csv.DictReader(io.StringIO(Path("r.csv").read_bytes().decode("utf-8-sig"))))
     assert sorted(r["note"] for r in rows) == sorted("'" + n for n in risky)
     assert all(r["student"].startswith("'=cmd") for r in rows)
+
+
+def test_csv_is_what_the_standard_writer_writes(
+    book: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = ['say "no", twice', "a\nnew line", "a\r\nwindows line", ",", '"', "=x,y", "plain"]
+    anns = [mark(book, "port", f'Ana, "the" {i}', note=n) for i, n in enumerate(notes)]
+    class_file(Path("class.json"), anns)
+    assert report(["class.json", "-o", "r.html", "--csv", "r.csv"], capsys)[0] == 0
+    raw = Path("r.csv").read_bytes().decode("utf-8-sig")
+    again = io.StringIO()
+    csv.writer(again, lineterminator="\r\n").writerows(csv.reader(io.StringIO(raw, newline="")))
+    assert raw == again.getvalue()
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(',"\r\n\t\x00 a\u2028\u00e9')), min_size=2))
+def test_csv_cells_are_quoted_as_the_standard_writer_quotes(row: list[str]) -> None:
+    again = io.StringIO()
+    csv.writer(again, lineterminator="\r\n").writerow(row)
+    assert ",".join(map(_cell, row)) + "\r\n" == again.getvalue()
 
 
 def test_anonymize_is_complete_and_stable(

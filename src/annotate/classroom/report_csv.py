@@ -1,16 +1,27 @@
-"""The class report as CSV: one row per annotation, safe to open in a spreadsheet."""
+"""The class report as CSV: one row per annotation, safe to open in a spreadsheet.
+
+The rows are written as ``csv.writer`` (the default dialect, ``"\\r\\n"`` line ends)
+writes them, byte for byte (the tests hold the two to it), but each cell that
+repeats (a student's name and scores, a label, a span's match) is quoted once:
+the writer itself took half the CSV's time on 60,000 rows.
+
+>>> _cell('Say "no", twice')
+'"Say ""no"", twice"'
+>>> _cell("plain words")
+'plain words'
+"""
 
 from __future__ import annotations
 
 import bisect
-import csv
 import functools
-import io
+import re
+from collections.abc import Callable, Iterator
 
 from ..exchange import neutralise
 from ..vocabulary import CLAIM_TYPES, STATUSES
 from .agreement import matches
-from .report_views import ChapterView, NoteView, ReportData
+from .report_views import ChapterView, EditorClaimView, NoteView, ReportData
 
 __all__ = ["CSV_COLUMNS", "report_csv"]
 
@@ -35,31 +46,80 @@ CSV_COLUMNS = (
 )
 
 
+# What makes csv.writer quote a cell (QUOTE_MINIMAL): the delimiter, the quote
+# character, a character of the line terminator.
+_QUOTED = re.compile('[,"\r\n]')
+
+
+def _cell(text: str) -> str:
+    """``text`` as one cell of a row that ``csv.writer`` writes (quoted only if it must be)."""
+    if _QUOTED.search(text) is None:
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
 def _figure(value: float | None) -> str:
     return "undefined" if value is None else f"{value:.3f}"
 
 
-def _against_editor(chapter: ChapterView, n: NoteView) -> tuple[str, str, str, str]:
-    """The claim a note matches, whether its type is the editor's, its sentence's figures."""
-    if n["orphan"] or chapter["text"] is None:
-        return "", "", "", ""
-    claim = next(
-        (
-            c
-            for c in chapter["editorClaims"]
-            if matches((n["start"], n["end"]), (c["start"], c["end"]))
-        ),
-        None,
-    )
-    starts = [s["start"] for s in chapter["sentences"]]
-    at = bisect.bisect_right(starts, n["start"]) - 1
-    sentence = chapter["sentences"][at] if at >= 0 else None
-    return (
-        claim["id"] if claim else "",
-        ("yes" if claim["type"] == n["claimType"] else "no") if claim else "",
-        _figure(sentence["alpha"]) if sentence else "",
-        _figure(sentence["entropy"]) if sentence else "",
-    )
+def _against_editor(chapter: ChapterView) -> Callable[[NoteView], tuple[str, str, str, str]]:
+    """For a note of ``chapter``: the claim it matches, whether its type is the editor's,
+    its sentence's figures (empty for an orphan or a chapter with no article)."""
+    claims = chapter["editorClaims"]
+    sentences = chapter["sentences"]
+    starts = [s["start"] for s in sentences]
+
+    # A class highlights the same spans over and over: each span is matched once.
+    @functools.cache
+    def claim_at(start: int, end: int) -> EditorClaimView | None:
+        return next((c for c in claims if matches((start, end), (c["start"], c["end"]))), None)
+
+    def cells(n: NoteView) -> tuple[str, str, str, str]:
+        if n["orphan"] or chapter["text"] is None:
+            return "", "", "", ""
+        claim = claim_at(n["start"], n["end"])
+        at = bisect.bisect_right(starts, n["start"]) - 1
+        sentence = sentences[at] if at >= 0 else None
+        return (
+            claim["id"] if claim else "",
+            ("yes" if claim["type"] == n["claimType"] else "no") if claim else "",
+            _figure(sentence["alpha"]) if sentence else "",
+            _figure(sentence["entropy"]) if sentence else "",
+        )
+
+    return cells
+
+
+def _rows(
+    chapter: ChapterView,
+    students: dict[int, tuple[str, tuple[str, ...]]],
+    kinds: dict[str | None, str],
+    states: dict[str | None, str],
+    safe: Callable[[str], str],
+) -> Iterator[tuple[str, ...]]:
+    """The chapter's rows, one per note, each cell safe and quoted (``safe`` does both);
+    ``students``: each one's name and scores, so made."""
+    name = safe(chapter["name"])
+    editor_cells = _against_editor(chapter)
+    against: dict[tuple[int, int, str | None, bool], tuple[str, ...]] = {}
+    for n in chapter["notes"]:
+        key = (n["start"], n["end"], n["claimType"], n["orphan"])
+        editor = against.get(key)
+        if editor is None:
+            editor = against[key] = tuple(map(safe, editor_cells(n)))
+        student, scores = students[n["student"]]
+        yield (
+            student,
+            name,
+            kinds[n["claimType"]],
+            states[n["status"]],
+            safe(n["exact"]),
+            _cell(neutralise(n["note"])),
+            safe(n["created"]),
+            "orphaned" if n["orphan"] else "anchored",
+            *editor,
+            *scores,
+        )
 
 
 def report_csv(data: ReportData) -> str:
@@ -69,41 +129,19 @@ def report_csv(data: ReportData) -> str:
     and its student's scores (the same figures as the page; "undefined" where a
     figure cannot be computed).
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    # Cells that repeat (a student's name and scores, a span's match, a label) are
-    # made safe once; a class has 60,000 rows and a few hundred of each.
-    safe = functools.cache(neutralise)
+    # Cells that repeat (a student's name and scores, a span's match, a label, a
+    # quote) are made safe and quoted once; a class has 60,000 rows and a few
+    # hundred of each.
+    safe: Callable[[str], str] = functools.cache(lambda text: _cell(neutralise(text)))
+    lines = [",".join(map(_cell, CSV_COLUMNS))]
     kinds: dict[str | None, str] = {k: safe(t.label) for k, t in CLAIM_TYPES.items()}
     states: dict[str | None, str] = {k: safe(t.label) for k, t in STATUSES.items()}
     kinds[None] = states[None] = ""
-    students: dict[int, tuple[str, ...]] = {}
+    students: dict[int, tuple[str, tuple[str, ...]]] = {}
     for s in data["agreement"]["byStudent"]:
         figures = (s["precision"], s["recall"], s["f1"], s["kappa"], s["typeAgreement"])
         who = data["students"][s["student"]]
-        students[s["student"]] = (safe(who), *(safe(_figure(f)) for f in figures))
+        students[s["student"]] = (safe(who), tuple(safe(_figure(f)) for f in figures))
     for chapter in data["chapters"]:
-        name = safe(chapter["name"])
-        against: dict[tuple[int, int, str | None, bool], tuple[str, ...]] = {}
-        for n in chapter["notes"]:
-            key = (n["start"], n["end"], n["claimType"], n["orphan"])
-            editor = against.get(key)
-            if editor is None:
-                editor = against[key] = tuple(map(safe, _against_editor(chapter, n)))
-            student, *scores = students[n["student"]]
-            writer.writerow(
-                (
-                    student,
-                    name,
-                    kinds[n["claimType"]],
-                    states[n["status"]],
-                    neutralise(n["exact"]),
-                    neutralise(n["note"]),
-                    safe(n["created"]),
-                    "orphaned" if n["orphan"] else "anchored",
-                    *editor,
-                    *scores,
-                )
-            )
-    return buffer.getvalue()
+        lines += map(",".join, _rows(chapter, students, kinds, states, safe))
+    return "\r\n".join(lines) + "\r\n"
