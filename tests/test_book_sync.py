@@ -242,6 +242,78 @@ def test_a_classmate_sees_a_highlight_live_after_posting_and_replies(
         b.context.close()
 
 
+def test_a_reply_is_changed_and_deleted_by_its_author_only(
+    klass: Klass, browser: Any, book: Book, artifacts: Path
+) -> None:
+    a = Student(browser, file_url(book), klass.server.url)
+    b = Student(browser, file_url(book), klass.server.url)
+    try:
+        a.join(klass.link, "Ana")
+        b.join(klass.link, "Ben")
+        a.highlight("military cooperation with Japan", "Whose cooperation?")
+        a.synced()
+        b.highlight("steadfast", "A strong word.")  # reveal after own: Ben sees Ana's now
+        b.synced()
+        b.page.wait_for_function("annotateLayer.others().length === 1", timeout=10_000)
+        b.open_panel()
+        passage = b.page.locator(".annotate-passage", has_text="Whose cooperation?")
+        passage.get_by_role("textbox", name="Reply", exact=True).first.fill("Ben's reply.")
+        passage.get_by_role("button", name="Post reply").first.click()
+        b.synced()
+
+        a.open_panel()
+        mine = a.page.locator(".annotate-list .annotate-thread").first
+        mine.locator(".annotate-thread-reply", has_text="Ben's reply.").wait_for(timeout=10_000)
+        mine.get_by_role("textbox", name="Reply", exact=True).fill("Ana's frist thought.")
+        mine.get_by_role("button", name="Post reply").click()
+        a.synced()
+        own = mine.locator(".annotate-thread-reply", has_text="Ana's frist thought.")
+        own.wait_for(timeout=10_000)
+        bens = mine.locator(".annotate-thread-reply", has_text="Ben's reply.")
+        assert bens.get_by_role("button").count() == 0  # not hers to change
+        own.get_by_role("button", name="Edit").click()
+        box = own.get_by_role("textbox", name="Your reply")
+        assert box.evaluate("(e) => e === document.activeElement")
+        box.fill("Ana's first thought.")
+        # Ben replies meanwhile: Ana's thread is drawn again, her draft and focus stay.
+        passage.get_by_role("textbox", name="Reply", exact=True).first.fill("Ben again.")
+        passage.get_by_role("button", name="Post reply").first.click()
+        mine.locator(".annotate-thread-reply", has_text="Ben again.").wait_for(timeout=10_000)
+        box = mine.get_by_role("textbox", name="Your reply")
+        assert box.input_value() == "Ana's first thought."
+        assert box.evaluate("(e) => e === document.activeElement")
+        a.page.screenshot(path=str(artifacts / "class-reply-edit.png"))
+        mine.get_by_role("button", name="Save reply").click()
+        mine.locator(".annotate-thread-reply", has_text="Ana's first thought.").wait_for()
+        a.synced()
+        replies = [x for x in klass.teacher_items() if x.get("motivation") == "replying"]
+        assert sorted(r["body"][0]["value"] for r in replies) == [
+            "Ana's first thought.",
+            "Ben again.",
+            "Ben's reply.",
+        ]
+        # Ben's page follows the change live.
+        b.page.locator(".annotate-thread-reply", has_text="Ana's first thought.").wait_for(
+            timeout=10_000
+        )
+
+        fixed = mine.locator(".annotate-thread-reply", has_text="Ana's first thought.")
+        fixed.get_by_role("button", name="Delete").click()
+        a.synced()
+        replies = [x for x in klass.teacher_items() if x.get("motivation") == "replying"]
+        assert sorted(r["body"][0]["value"] for r in replies) == ["Ben again.", "Ben's reply."]
+        # (An event for the edit may still be on its way: the delete's follows it.)
+        mine.locator(".annotate-thread-reply", has_text="first thought").wait_for(
+            state="detached", timeout=10_000
+        )
+        b.page.wait_for_function(
+            '!document.body.innerText.includes("Ana\'s first thought.")', timeout=10_000
+        )
+    finally:
+        a.context.close()
+        b.context.close()
+
+
 def test_offline_changes_reach_the_server_once_after_a_reload(
     klass: Klass, browser: Any, book: Book, artifacts: Path
 ) -> None:

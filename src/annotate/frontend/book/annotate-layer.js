@@ -581,7 +581,16 @@
   /** @param {string | null} iri @param {string | null} closed */
   function thread(iri, closed) {
     const sync = classSync;
-    const shown = iri ? (replies.get(iri) || []).map((r) => ({ creator: r.creator, note: r.note, created: r.created })) : [];
+    const shown = iri ? (replies.get(iri) || []).map((r) => {
+      const mine = sync && sync.ownReply(r.id);
+      return {
+        id: r.id, creator: r.creator, note: r.note, created: r.created,
+        ...(sync && mine ? {
+          onEdit: (/** @type {string} */ value) => { if (sync.editReply(r.id, value)) tell("Reply changed."); },
+          onDelete: () => { if (sync.deleteReply(r.id)) tell("Reply deleted."); },
+        } : {}),
+      };
+    }) : [];
     if (iri && sync) {
       for (const p of sync.pendingReplies()) if (p.target === iri) shown.push({ creator: readerName(), note: p.text, created: "", waiting: true });
     }

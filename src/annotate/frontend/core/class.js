@@ -336,7 +336,7 @@ var AnnotateClass = (function () {
           const one = await fetchOne(known.iri);
           if (one) {
             link(c.id, one.data, one.etag);
-            local.adopt(c.source, c.id, one.data);
+            if (!c.reply) local.adopt(c.source, c.id, one.data); // a reply stays in its thread
           }
           return "done";
         }
@@ -366,6 +366,7 @@ var AnnotateClass = (function () {
         }
         link(c.id, one.data, one.etag);
         if (content(one.data) === content({ ...c.data, canonical: c.id })) return "done"; // our own update, its answer lost
+        if (c.reply) return "done"; // a reply changed elsewhere meanwhile: that version stands
         // Changed in two places: `c.id` takes the server's version, a copy keeps the reader's.
         const copyId = AnnotateModel.newId();
         const mine = local.conflict(c.source, c.id, one.data, copyId);
@@ -638,12 +639,45 @@ var AnnotateClass = (function () {
       });
     }
 
+    /**
+     * Change the reader's own reply at `iri` to `text`: shown at once, sent when it can be.
+     * @param {string} iri @param {string} text @returns {boolean}
+     */
+    function editReply(iri, text) {
+      const id = ownOf(iri);
+      const item = remote.get(iri);
+      if (!id || !item) return false;
+      const modified = AnnotateModel.now();
+      const body = [{ type: "TextualBody", format: "text/plain", purpose: "commenting", value: text }];
+      const data = { ...item, modified, body };
+      delete data.id;
+      delete data.canonical;
+      remote.set(iri, { ...item, modified, body });
+      options.onRemote([...remote.values()]);
+      queue({ op: "update", id, source, reply: true, data });
+      return true;
+    }
+
+    /** Delete the reader's own reply at `iri`. @param {string} iri @returns {boolean} */
+    function deleteReply(iri) {
+      const id = ownOf(iri);
+      if (!id) return false;
+      remote.delete(iri);
+      options.onRemote([...remote.values()]);
+      queue({ op: "delete", id, source, reply: true });
+      return true;
+    }
+
     return {
       start, stop, flush, pull, queue, reply, state,
       /** The server IRI of a local note, once it is there. @param {string} id */
       iriOf: (id) => (links.get(id) || { iri: null }).iri,
       /** Replies waiting in the outbox: `{target, text}`. */
-      pendingReplies: () => outbox.filter((c) => c.reply).map((c) => ({ id: c.id, target: c.data.target, text: c.data.body[0].value })),
+      pendingReplies: () => outbox.filter((c) => c.reply && c.op === "create").map((c) => ({ id: c.id, target: c.data.target, text: c.data.body[0].value })),
+      /** Whether the reply at `iri` was posted from here (so the reader may change it). @param {string} iri */
+      ownReply: (iri) => ownOf(iri) !== null,
+      editReply,
+      deleteReply,
       /** A note no longer shown as kept twice (the reader dealt with it). @param {string} id */
       settle: (id) => { if (conflicts.delete(id)) saveLinks(); },
     };
@@ -672,11 +706,16 @@ var AnnotateClass = (function () {
 
   /** @type {Map<string, HTMLElement>} one thread element per root IRI, kept across renders */
   const threads = new Map();
+  /** @type {WeakMap<HTMLElement, Map<string, string>>} per thread, the drafts of replies being edited */
+  const drafts = new WeakMap();
 
   /**
    * The replies under a note and a box labelled Reply. The same element comes back for
    * the same `root`, its list redrawn: a reply being typed survives a repaint.
-   * @param {{root: string | null, replies: {creator: string, note: string, created?: string, waiting?: boolean}[],
+   * A reply with `onEdit`/`onDelete` (the reader's own) gets Edit and Delete buttons;
+   * Edit turns its text into a box with Save and Cancel.
+   * @param {{root: string | null, replies: {id?: string, creator: string, note: string, created?: string, waiting?: boolean,
+   *   onEdit?: (text: string) => void, onDelete?: () => void}[],
    *   onReply: ((text: string) => void) | null, closed?: string}} options
    */
   function threadView(options) {
@@ -699,10 +738,56 @@ var AnnotateClass = (function () {
     const closed = /** @type {HTMLElement} */ (box.querySelector(".annotate-thread-closed"));
     const text = /** @type {HTMLTextAreaElement} */ (box.querySelector("textarea"));
     const send = /** @type {HTMLButtonElement} */ (box.querySelector(".annotate-thread-send"));
+    // A reply being edited keeps its draft (and the caret) through repaints: a
+    // classmate's event redraws the thread while the reader types.
+    const editing = drafts.get(box) || new Map();
+    drafts.set(box, editing);
+    const active = document.activeElement;
+    const focused = active instanceof HTMLTextAreaElement && box.contains(active) && active.dataset.reply
+      ? { key: active.dataset.reply, caret: [active.selectionStart, active.selectionEnd] } : null;
     list.replaceChildren(...options.replies.map((r) => {
       const li = el("li", { class: `annotate-thread-reply${r.waiting ? " annotate-thread-waiting" : ""}` });
-      li.append(el("span", { class: "annotate-thread-who" }, r.creator), el("span", { class: "annotate-thread-text" }, r.note));
+      const words = el("span", { class: "annotate-thread-text" }, r.note);
+      li.append(el("span", { class: "annotate-thread-who" }, r.creator), words);
       if (r.waiting) li.append(el("span", { class: "annotate-thread-when" }, "waiting to be sent"));
+      const { onEdit, onDelete } = r;
+      if (!onEdit || !onDelete) return li;
+      const key = r.id || r.note;
+      const tools = el("span", { class: "annotate-thread-tools" });
+      const edit = el("button", { type: "button", class: "annotate-thread-edit", "aria-label": `Edit your reply: ${r.note.slice(0, 40)}` }, "Edit");
+      const remove = el("button", { type: "button", class: "annotate-thread-delete", "aria-label": `Delete your reply: ${r.note.slice(0, 40)}` }, "Delete");
+      tools.append(edit, remove);
+      li.append(tools);
+      remove.onclick = () => onDelete();
+      const openEditor = () => {
+        const boxId = `annotate-reply-edit-${Math.random().toString(36).slice(2)}`;
+        const area = /** @type {HTMLTextAreaElement} */ (el("textarea", { id: boxId, rows: "2", "data-reply": key }));
+        area.value = editing.has(key) ? editing.get(key) : r.note;
+        editing.set(key, area.value);
+        area.addEventListener("input", () => editing.set(key, area.value));
+        const save = el("button", { type: "button", class: "annotate-thread-save" }, "Save reply");
+        const cancel = el("button", { type: "button", class: "annotate-thread-cancel" }, "Cancel");
+        const editor = el("div", { class: "annotate-thread-editor" });
+        editor.append(el("label", { for: boxId }, "Your reply"), area, save, cancel);
+        words.hidden = true;
+        tools.hidden = true;
+        li.append(editor);
+        cancel.onclick = () => { editing.delete(key); editor.remove(); words.hidden = false; tools.hidden = false; edit.focus(); };
+        save.onclick = () => {
+          const value = area.value.trim();
+          if (!value) return;
+          editing.delete(key);
+          onEdit(value);
+        };
+        return area;
+      };
+      edit.onclick = () => openEditor().focus();
+      if (editing.has(key)) {
+        const area = openEditor();
+        if (focused && focused.key === key) {
+          queueMicrotask(() => { area.focus(); area.setSelectionRange(focused.caret[0], focused.caret[1]); });
+        }
+      }
       return li;
     }));
     list.hidden = !options.replies.length;
