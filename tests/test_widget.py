@@ -300,6 +300,54 @@ def test_visibility_per_note_and_replies_go_up(class_server: Any, store: Path) -
         assert len([i for i in client.list(None) if i.get("motivation") == "replying"]) == 1
 
 
+def test_a_readers_own_reply_is_edited_and_deleted(class_server: Any, store: Path) -> None:
+    from annotate.model import Annotation
+    from annotate.sync import ClassClient
+
+    made = class_server.new_class()
+    ana, ben = class_server.student(made, "Ana"), class_server.student(made, "Ben")
+    start, end = span(WORDS)
+    theirs = Annotation.new(source=ARTICLE.source, text=ARTICLE.text, start=start, end=end)
+    with ClassClient(ben) as client:
+        ben_iri, _, _ = client.create(theirs.to_w3c())
+        reply = {
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "type": "Annotation",
+            "motivation": "replying",
+            "target": ben_iri,
+            "body": [{"type": "TextualBody", "value": "Ben's own reply", "purpose": "commenting"}],
+        }
+        client.create(reply)
+    hl = annotate.ClaimHighlighter(ARTICLE, store=store, reader="Ana", sync=False)
+    hl._class = ClassLink(hl, hl._store, ARTICLE, ana)  # no worker: this test syncs by hand
+    hl.joined = True
+    hl.sync_now()
+    assert send(hl, {"action": "reply", "target": ben_iri, "note": "Wich command?"}) == []
+    hl.sync_now()
+    (other,) = hl.classmates
+    bens, mine = sorted(other["replies"], key=lambda r: r["creator"] != "Ben")
+    assert (bens["mine"], mine["mine"], mine["note"]) == (False, True, "Wich command?")
+    refused = send(hl, {"action": "reply-edit", "id": bens["id"], "note": "mine now"})
+    assert refused and "only your own replies" in refused[0]["error"]
+
+    assert send(hl, {"action": "reply-edit", "id": mine["id"], "note": " Which command? "}) == []
+    hl.sync_now()
+
+    def on_server() -> list[str]:
+        with ClassClient(class_server.teacher(made)) as client:
+            items = client.list(ARTICLE.source)
+        return sorted(
+            b["value"] for i in items if i.get("motivation") == "replying" for b in i["body"]
+        )
+
+    assert on_server() == ["Ben's own reply", "Which command?"]
+    assert send(hl, {"action": "reply-delete", "id": mine["id"]}) == []
+    hl.sync_now()
+    assert on_server() == ["Ben's own reply"]
+    (other,) = hl.classmates
+    assert [r["note"] for r in other["replies"]] == ["Ben's own reply"]
+
+
 def test_a_reply_needs_a_thread_in_the_class(store: Path) -> None:
     hl = annotate.ClaimHighlighter(ARTICLE, store=store, reader="Ana", sync=False)
     sent = send(hl, {"action": "reply", "target": "http://x/classes/c/annotations/1", "note": "hi"})
@@ -347,7 +395,15 @@ def test_classmates_are_drawn_apart_and_as_text(store: Path, browser: Any, artif
             "note": "expedite? <img src=x onerror=alert(1)>",
             "claimType": None,
             "replies": [
-                {"creator": "Teacher", "note": "Good question", "created": "", "waiting": False}
+                {"creator": "Teacher", "note": "Good question", "created": "", "waiting": False},
+                {
+                    "id": "urn:uuid:5d0c8a1e-7f64-4c3e-8f0e-2a9b6c1d4e70",
+                    "creator": "Ana",
+                    "note": "My own reply",
+                    "created": "",
+                    "waiting": False,
+                    "mine": True,
+                },
             ],
         }
     ]
@@ -407,6 +463,23 @@ window.__drawn = true;""",
         "target": "http://127.0.0.1/classes/c/annotations/1",
         "note": "Which command?",
     }
+    # Only the reader's own reply has Edit and Delete.
+    own = listed.locator(".annotate-thread-reply", has_text="My own reply")
+    assert (
+        listed.locator(".annotate-thread-reply", has_text="Good question")
+        .get_by_role("button")
+        .count()
+        == 0
+    )
+    own.get_by_role("button", name="Edit").click()
+    own.get_by_role("textbox", name="Your reply").fill("My own reply, fixed")
+    own.get_by_role("button", name="Save reply").click()
+    own.get_by_role("button", name="Delete").click()
+    reply_id = "urn:uuid:5d0c8a1e-7f64-4c3e-8f0e-2a9b6c1d4e70"
+    assert page.evaluate("window.__sent.slice(3)") == [
+        {"action": "reply-edit", "id": reply_id, "note": "My own reply, fixed"},
+        {"action": "reply-delete", "id": reply_id},
+    ]
     page.screenshot(path=str(artifacts / "widget-classmate.png"), full_page=True)
     page.close()
 

@@ -7,7 +7,7 @@
 /**
  * @typedef {{kind: string, start: number, end: number}} Block
  * @typedef {{id: string, type: string, start: number, end: number}} EditorClaim
- * @typedef {{creator: string, note: string, created: string, waiting: boolean}} Reply
+ * @typedef {{id: string, creator: string, note: string, created: string, waiting: boolean, mine: boolean}} Reply
  */
 
 /** @param {{model: any, el: HTMLElement}} ctx */
@@ -92,7 +92,12 @@ function render({ model, el }) {
   function thread(iri, replies) {
     return AnnotateClass.threadView({
       root: iri ? `${viewKey} ${iri}` : null,
-      replies,
+      // The reader's own replies (kept in their store) can be changed or deleted.
+      replies: replies.map((r) => (r.mine ? {
+        ...r,
+        onEdit: (/** @type {string} */ note) => send({ action: "reply-edit", id: r.id, note }),
+        onDelete: () => send({ action: "reply-delete", id: r.id }),
+      } : r)),
       closed: iri ? "" : "Replies open once this note has reached the class.",
       onReply: iri ? (/** @type {string} */ note) => send({ action: "reply", target: iri, note }) : null,
     });

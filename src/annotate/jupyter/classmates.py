@@ -27,12 +27,17 @@ __all__ = ["ClassLink", "ClassmateView", "ReplyView"]
 
 
 class ReplyView(TypedDict):
-    """One reply in a thread, oldest first; ``waiting``: not on the server yet."""
+    """One reply in a thread, oldest first; ``waiting``: not on the server yet.
 
+    ``mine``: the reader's own, written here, so they may edit or delete it (``id``).
+    """
+
+    id: str
     creator: str
     note: str
     created: str
     waiting: bool
+    mine: bool
 
 
 class ClassmateView(TypedDict):
@@ -108,14 +113,17 @@ class ClassLink:
         replies: dict[str, list[ReplyView]] = {}
         roots = {a.id for a in cached if a.reply_to is None} | set(iris.values())
         mine = [a for root in roots for a in self.store.list(source=root) if a.reply_to == root]
+        own = {a.id for a in mine}
         for ann in [*cached, *mine]:
             if ann.reply_to is not None:
                 replies.setdefault(ann.reply_to, []).append(
                     ReplyView(
+                        id=ann.id,
                         creator=ann.creator,
                         note=ann.note,
                         created=ann.created,
                         waiting=ann.id in queued,
+                        mine=ann.id in own,
                     )
                 )
         for thread in replies.values():

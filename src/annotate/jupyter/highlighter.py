@@ -268,18 +268,27 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             self._annotations[old.id] = self._store.update(moved)
         elif action == "reply":
             self._store.add(self._reply(str(msg["target"]), msg["note"]))
+        elif action == "reply-edit":
+            old = self._own_reply(str(msg["id"]))
+            self._store.update(dataclasses.replace(old, note=_reply_text(msg["note"])))
+        elif action == "reply-delete":
+            self._store.delete(self._own_reply(str(msg["id"])).id)
         else:
             raise ValueError(f"unknown action {action!r}")
+
+    def _own_reply(self, reply_id: str) -> Annotation:
+        """The reader's own reply ``reply_id`` (kept in this store), or ValueError."""
+        found = self._store.get(reply_id)
+        if found is None or found.reply_to is None:
+            raise ValueError("only your own replies can be changed")
+        return found
 
     def _reply(self, target: str, note: Any) -> Annotation:
         """A reply to the thread at ``target``, a server IRI this widget shows."""
         known = set(self._iris.values()) | {c["id"] for c in self.classmates}
         if self._class is None or target not in known:
             raise ValueError("replies go to a highlight that is in the class")
-        if not isinstance(note, str) or not note.strip():
-            raise ValueError("a reply needs some text")
-        if len(note.encode("utf-8")) > NOTE_LIMIT:
-            raise ValueError("a reply must be text of at most 100 KB")
+        note = _reply_text(note)
         stamp = now()
         return Annotation(
             id=f"urn:uuid:{uuid.uuid4()}",
@@ -292,7 +301,7 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             creator=self._reader,
             created=stamp,
             modified=stamp,
-            note=note.strip(),
+            note=note,
             motivation="replying",
             audience="class",
             reply_to=target,
@@ -315,6 +324,15 @@ class ClaimHighlighter(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             iri=iri,
             replies=self._replies.get(iri, []) if iri else [],
         )
+
+
+def _reply_text(note: Any) -> str:
+    """A reply's text, stripped; ValueError when it is none or too long."""
+    if not isinstance(note, str) or not note.strip():
+        raise ValueError("a reply needs some text")
+    if len(note.encode("utf-8")) > NOTE_LIMIT:
+        raise ValueError("a reply must be text of at most 100 KB")
+    return note.strip()
 
 
 def _draft(raw: Any, length: int) -> dict[str, Any]:

@@ -777,6 +777,11 @@ var AnnotateClass = (function () {
           const value = area.value.trim();
           if (!value) return;
           editing.delete(key);
+          editor.remove();
+          words.textContent = value; // until the host draws the thread again
+          words.hidden = false;
+          tools.hidden = false;
+          edit.focus();
           onEdit(value);
         };
         return area;
