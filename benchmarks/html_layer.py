@@ -297,6 +297,10 @@ def main() -> None:
             page = ctx.new_page()
             page.goto(url)
             page.wait_for_function("window.annotateLayer !== undefined")
+            page.evaluate(STARTUP)
+            # Reloaded, as the page with highlights is below: both with the browser's caches warm.
+            page.reload()
+            page.wait_for_function("window.annotateLayer !== undefined")
             empties.append(page.evaluate(STARTUP))
             page.evaluate(SETTLE)
             run = page.evaluate(IMPORT, payload)
