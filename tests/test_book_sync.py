@@ -309,6 +309,20 @@ def test_a_reply_is_changed_and_deleted_by_its_author_only(
         b.page.wait_for_function(
             '!document.body.innerText.includes("Ana\'s first thought.")', timeout=10_000
         )
+
+        # Ana makes her note "Only me": Ben's open page drops it at once.
+        assert any(r["note"] == "Whose cooperation?" for r in b.others())
+        a.page.locator(".annotate-list .annotate-item-open", has_text="Whose cooperation?").click()
+        palette = a.page.locator(".annotate-palette")
+        palette.get_by_label("Who can read this note").select_option(label="Only me")
+        palette.get_by_role("button", name="Save").click()
+        a.synced()
+        b.page.wait_for_function(
+            "!annotateLayer.others().some((r) => r.note === 'Whose cooperation?')",
+            timeout=10_000,
+        )
+        assert b.page.locator("mark.annotate-hl-others").count() == 0
+        assert [r["note"] for r in a.records()] == ["Whose cooperation?"]  # hers, still
     finally:
         a.context.close()
         b.context.close()

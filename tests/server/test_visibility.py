@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import Klass
+from .conftest import Klass, note
 
 
 def events(klass: Klass, who: dict[str, str]) -> str:
@@ -115,3 +115,25 @@ def test_teacher_feedback_is_for_that_student_only(klass: Klass) -> None:
     klass.post(ben, text="ben to teacher", reply_to=root["id"], audience="teacher")
     assert "ben to teacher" not in events(klass, ana)
     assert total(klass, ana) == 2
+
+
+def test_a_note_made_private_is_dropped_from_pages_that_showed_it(klass: Klass) -> None:
+    ana, ben = klass.join("Ana"), klass.join("Ben")
+    made = klass.client.post(klass.container, json=note("for all, for now"), headers=ana)
+    iri, tag = made.headers["location"], made.headers["etag"]
+    hidden = note("only mine now", audience="private")
+    r = klass.client.put(iri, json=hidden, headers={**ana, "If-Match": tag})
+    assert r.status_code == 200
+    # Ben's open page is told to drop it, and hears nothing of what it now says.
+    seen = events(klass, ben)
+    assert f'event: hide\ndata: {{"id": "{iri}"}}' in seen
+    assert "only mine now" not in seen
+    assert iri not in klass.ids(ben)
+    # The author keeps it: the hide comes before the update she may still see.
+    hers = events(klass, ana)
+    assert hers.index("event: hide") < hers.index("only mine now")
+    # Widening does not hide anything.
+    tag = r.headers["etag"]
+    r = klass.client.put(iri, json=note("for all again"), headers={**ana, "If-Match": tag})
+    assert r.status_code == 200
+    assert events(klass, ben).count("event: hide") == 1

@@ -8,7 +8,7 @@ even as a number in ``total``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -188,13 +188,24 @@ def save(db: Database, conn: Connection, v: Viewer, record: Record, *, new: bool
             )
         )
     else:
+        before = conn.execute(
+            sa.select(annotation_rows.c.audience, annotation_rows.c.source).where(
+                annotation_rows.c.id == record.id, annotation_rows.c.etag == record.etag
+            )
+        ).first()
         done = conn.execute(
             annotation_rows.update()
             .where(annotation_rows.c.id == record.id, annotation_rows.c.etag == record.etag)
             .values(**values)
         )
-        if done.rowcount != 1:
+        if done.rowcount != 1 or before is None:
             raise LookupError(record.id)
+        if (before[0], before[1]) != (record.audience, record.source):
+            # Who saw the note before (or on its old page) is told to drop it: after
+            # "Only me" a classmate's open page must not keep showing it. Those who
+            # may still see it get the update just after; its author keeps theirs.
+            moved = replace(record, audience=str(before[0]), source=str(before[1]))
+            _log(db, conn, v.class_id, "hide", moved, None)
         # A thread lives on its root's page.
         conn.execute(
             annotation_rows.update()

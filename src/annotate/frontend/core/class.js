@@ -491,6 +491,12 @@ var AnnotateClass = (function () {
       if (!data) return;
       let item;
       try { item = JSON.parse(data); } catch (err) { return; }
+      if (kind === "hide") {
+        // No longer for this reader's eyes (made private, or moved to another page);
+        // a note of the reader's own stays, its update follows.
+        if (remote.delete(item.id)) options.onRemote([...remote.values()]);
+        return;
+      }
       if (kind === "delete") {
         const mine = ownOf(item.id);
         if (remote.delete(item.id)) options.onRemote([...remote.values()]);
