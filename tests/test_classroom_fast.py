@@ -109,6 +109,16 @@ def test_a_sealed_annotation_reads_as_from_w3c_reads_it(ann: Annotation, tmp_pat
     assert [fields(a) for a in fast] == [fields(a) for a in slow]
 
 
+def test_a_class_file_of_every_kind_reads_as_from_w3c_reads_it(tmp_path: Path) -> None:
+    # One file: what the reading learns of one item's tags holds for the next ones.
+    anns = [a for a in kinds() if a.created] * 2
+    write_class(tmp_path / "class.json", anns)
+    data = (tmp_path / "class.json").read_bytes()
+    fast = sealed_annotations(orjson.loads(data))
+    assert fast is not None
+    assert [fields(a) for a in fast] == [fields(a) for a in parse_document(data)]
+
+
 @pytest.mark.parametrize("case", VALID, ids=[c["name"] for c in VALID])
 def test_each_valid_case_reads_the_same_through_the_seal(
     case: dict[str, Any], tmp_path: Path

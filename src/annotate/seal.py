@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .model import Annotation, now
-from .wire import audience, bodies
+from .wire import audience, vocabulary_key
 
 __all__ = ["SEAL_KEY", "intact", "seal", "sealed_annotations", "unsealed"]
 
@@ -89,16 +89,45 @@ def sealed_annotations(data: Any) -> list[Annotation] | None:
     the two to it), without its checks: merge made them. Anything unexpected
     gives ``None``, and the caller reads the file in full.
     """
+    # A tag's (claim type, status) by its exact spelling: a class file holds a handful.
+    named: dict[str, tuple[str | None, str | None]] = {}
     try:
-        return [_annotation(item) for item in data["first"]["items"]]
+        return [_annotation(item, named) for item in data["first"]["items"]]
     except (KeyError, TypeError, IndexError, AttributeError, ValueError):
         return None
 
 
-def _annotation(data: dict[str, Any]) -> Annotation:
+def _bodies(
+    raw: list[dict[str, Any]], named: dict[str, tuple[str | None, str | None]]
+) -> tuple[str, str | None, str | None, list[str]]:
+    """``wire.bodies`` of the list ``to_w3c`` wrote (every body an object with a value),
+    unchecked: each tag's spelling looked up once (``named``), the note not measured."""
+    note, kind, state, tags = "", None, None, []
+    for body in raw:
+        value = body["value"]
+        if body.get("purpose") == "tagging":
+            key = named.get(value)
+            if key is None:
+                key = named[value] = vocabulary_key(value)
+            if key[0]:
+                kind = key[0]
+            elif key[1]:
+                state = key[1]
+            else:
+                tags.append(value)
+        else:
+            note = f"{note}\n\n{value}" if note else value
+    return note, kind, state, tags
+
+
+def _annotation(
+    data: dict[str, Any], named: dict[str, tuple[str | None, str | None]]
+) -> Annotation:
     """``Annotation.from_w3c`` of what ``Annotation.to_w3c`` wrote, unchecked."""
     target = data["target"]
-    note, kind, state, tags = bodies(data["body"]) if "body" in data else ("", None, None, ())
+    note, kind, state, tags = (
+        _bodies(data["body"], named) if "body" in data else ("", None, None, ())
+    )
     created = data.get("created") or now()
     if type(target) is str:  # a reply: no words of its own (model._reply)
         source, exact, prefix, suffix, reply_to, scope = target, "", "", "", target, None

@@ -38,6 +38,7 @@ __all__ = [
     "selectors",
     "text",
     "time",
+    "vocabulary_key",
 ]
 
 NOTE_LIMIT = 100_000  # bytes of UTF-8: a note is a note, not a file (the front ends get it too)
@@ -189,7 +190,7 @@ def offset(value: Any) -> int | None:
     return value if type(value) is int else None
 
 
-def _vocabulary_key(value: str) -> tuple[str | None, str | None]:
+def vocabulary_key(value: str) -> tuple[str | None, str | None]:
     """(claim type, status) a tag names by key or label, case aside, spaces kept."""
     return _TAG_NAMES.get(value.lower(), (None, None))
 
@@ -257,7 +258,7 @@ def bodies(raw: Any) -> tuple[str, str | None, str | None, list[str]]:
         if not isinstance(value, str):
             raise AnnotationError("a body's value must be text")
         if body.get("purpose") == "tagging":
-            named_kind, named_state = _vocabulary_key(value)
+            named_kind, named_state = vocabulary_key(value)
             if named_kind:
                 kind = named_kind
             elif named_state:
