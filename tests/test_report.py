@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import annotate
 from annotate.article import Article, load_article
-from annotate.classroom import build_report, report_csv, report_html, write_report
+from annotate.classroom import build_report
 from annotate.classroom.pseudonyms import pseudonyms
 from annotate.classroom.report_csv import _cell
 from annotate.classroom.report_data import coverage
@@ -495,27 +495,6 @@ def test_user_mistakes_are_one_line_errors(
         assert err.startswith(f"annotate: error: {name}: {reason}")
         assert err.count("\n") == 1 and "Traceback" not in err
     assert not Path("r.html").exists()
-
-
-def test_page_and_csv_written_side_by_side_are_the_same_bytes(book: Article) -> None:
-    data = build_report(the_class(book), Path("."))
-    write_report(data, "r.html", "r.csv")
-    assert Path("r.html").read_bytes() == report_html(data).encode("utf-8")
-    assert Path("r.csv").read_bytes() == ("\ufeff" + report_csv(data)).encode("utf-8")
-
-
-@pytest.mark.parametrize(
-    ("page", "sheet", "named"),
-    [("r.html", "gone/r.csv", "gone/r.csv"), ("gone/r.html", "r.csv", "gone/r.html")],
-)
-def test_a_report_file_that_cannot_be_written_is_a_one_line_error(
-    book: Article, capsys: pytest.CaptureFixture[str], page: str, sheet: str, named: str
-) -> None:
-    class_file(Path("class.json"), the_class(book))
-    code, _, err = report(["class.json", "-o", page, "--csv", sheet], capsys)
-    assert code == 1
-    assert err.startswith(f"annotate: error: {named}: No such file or directory")
-    assert err.count("\n") == 1 and "Traceback" not in err
 
 
 # ---------------------------------------------------------------- pieces

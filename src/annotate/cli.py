@@ -16,7 +16,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from .article import ArticleError, Chapters, book_root, load_article
-from .classroom import book_folder, build_report, write_atomic, write_class, write_report
+from .classroom import (
+    book_folder,
+    build_report,
+    report_csv,
+    report_html,
+    write_atomic,
+    write_class,
+)
 from .classroom.feedback import student_feedback
 from .classroom.merge import merge
 from .exchange import ExchangeError, dump_collection, read_annotations, write_csv
@@ -164,8 +171,12 @@ def _report_command(args: argparse.Namespace) -> int:
                 "shows its quotes only (--book DIR names the book)",
                 file=sys.stderr,
             )
-    write_report(data, args.output, args.csv or None)
-    wrote = [args.output, *([args.csv] if args.csv else [])]
+    write_atomic(args.output, report_html(data))
+    wrote = [args.output]
+    if args.csv:
+        # A byte-order mark, so spreadsheet programs read the names as UTF-8.
+        write_atomic(args.csv, "\ufeff" + report_csv(data))
+        wrote.append(args.csv)
     t = data["totals"]
     print(
         f"wrote {' and '.join(wrote)}: {t['annotations']} annotation(s) by "

@@ -1,8 +1,7 @@
 """The classroom: a class's exports merged into one file, and the teacher's report.
 
 ``merge`` (files and folders of exports → one class file), ``report_data``
-(what the report shows), ``report_page`` (the self-contained page),
-``report_files`` (the page and its CSV written side by side) and
+(what the report shows), ``report_page`` (the self-contained page) and
 ``pseudonyms`` (keyed names for projecting in class).
 """
 
@@ -11,7 +10,6 @@ from .merge import CLASS_LABEL, Merged, Skipped, book_folder, write_atomic, writ
 from .pseudonyms import pseudonyms
 from .report_csv import report_csv
 from .report_data import build_report, coverage
-from .report_files import write_report
 from .report_page import report_html
 
 __all__ = [
@@ -26,5 +24,4 @@ __all__ = [
     "report_html",
     "write_atomic",
     "write_class",
-    "write_report",
 ]
