@@ -497,6 +497,20 @@ def test_user_mistakes_are_one_line_errors(
     assert not Path("r.html").exists()
 
 
+@pytest.mark.parametrize(
+    ("page", "sheet", "named"),
+    [("r.html", "gone/r.csv", "gone/r.csv"), ("gone/r.html", "r.csv", "gone/r.html")],
+)
+def test_a_report_file_that_cannot_be_written_is_a_one_line_error(
+    book: Article, capsys: pytest.CaptureFixture[str], page: str, sheet: str, named: str
+) -> None:
+    class_file(Path("class.json"), the_class(book))
+    code, _, err = report(["class.json", "-o", page, "--csv", sheet], capsys)
+    assert code == 1
+    assert err.startswith(f"annotate: error: {named}: No such file or directory")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
 # ---------------------------------------------------------------- pieces
 
 
