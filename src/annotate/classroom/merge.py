@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import itertools
 import json
 import multiprocessing
 import os
@@ -222,22 +221,20 @@ def _item_json(a: Annotation) -> str:
     )
 
 
-def _readers(files: int, workers: int | None) -> tuple[ProcessPoolExecutor | None, int]:
-    """Processes to read some of ``files`` files, and how many this process reads first.
+def _readers(files: int, workers: int | None) -> ProcessPoolExecutor | None:
+    """Processes to read ``files`` files, or ``None``: read them in this one.
 
     Parsing and checking is most of a merge, and each file stands alone: with many
-    files they are read by one process per core, this one among them (what it reads
-    is not pickled across). Only a forked worker starts at no cost, and forking is
-    safe only while this process runs a single thread (so the pool starts before the
-    progress bar's thread). ``None``: this process reads them all.
+    files they are read by one process per core. Only a forked worker starts at no
+    cost, and forking is safe only while this process runs a single thread (so the
+    pool starts before the progress bar's thread).
     """
     if workers is None:
         workers = min(os.cpu_count() or 1, files // _FILES_PER_WORKER)
     forkable = "fork" in multiprocessing.get_all_start_methods()
     if workers < 2 or not forkable or threading.active_count() > 1:
-        return None, files
-    pool = ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork"))
-    return pool, files // workers
+        return None
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
 
 def merge(
@@ -251,23 +248,19 @@ def merge(
 
     A file that cannot be read is listed in ``skipped`` with its reason. The
     progress bar shows on a terminal only (``disable=None``). ``workers``: how
-    many processes (this one included) read the files (default: one per core
-    when there are many).
+    many processes read the files (default: one per core when there are many).
     """
     files, skipped = find_files(paths, exclude=output)
     read: list[Annotation] = []
     texts: Written = {}
     merged: list[Path] = []
     with contextlib.ExitStack() as stack:
-        pool, mine = _readers(len(files), workers)
+        pool = _readers(len(files), workers)
         results: Iterable[tuple[list[Annotation], list[str]] | Skipped] = map(_read, files)
         if pool is not None:
             stack.enter_context(pool)
-            # In the order of ``files``: this process reads the first ones while the
-            # workers read the rest (submitted at once, so they fork now).
-            rest = files[mine:]
-            theirs = pool.map(_read, rest, chunksize=max(1, len(rest) // 16))
-            results = itertools.chain(map(_read, files[:mine]), theirs)
+            # In the order of ``files``; submitted at once, so the workers fork now.
+            results = pool.map(_read, files, chunksize=max(1, len(files) // 16))
         progress = tqdm(
             results, total=len(files), desc="merging", unit="file", disable=None, leave=False
         )
