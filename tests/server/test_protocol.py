@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
+
 from .conftest import ANNO, Klass, note
 
 ANNO_TYPE = f'application/ld+json; profile="{ANNO}"'
@@ -156,6 +158,28 @@ def test_students_do_not_write_feedback(klass: Klass) -> None:
     root = klass.post(ana)
     body = note(reply_to=root["id"], motivation="assessing")
     assert klass.client.post(klass.container, json=body, headers=ana).status_code == 403
+
+
+def test_old_events_are_pruned_and_a_late_stream_is_told_to_read_again(
+    klass: Klass, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotate.server import container
+
+    monkeypatch.setattr(container, "EVENTS_KEPT", 2)
+    monkeypatch.setattr(container, "PRUNE_EVERY", 1)
+    made = [klass.post(klass.teacher) for _ in range(5)]
+    url = f"/classes/{klass.made.class_id}/events"
+
+    def stream(last: str) -> list[str]:
+        headers = {**klass.teacher, "Last-Event-ID": last}
+        r = klass.client.get(url, params={"seconds": 0}, headers=headers)
+        return [line[7:] for line in r.text.splitlines() if line.startswith("event: ")]
+
+    # Only the newest events are kept: a stream from before them must read it all again.
+    assert stream("0") == ["reset", "create", "create"]
+    assert stream("3") == ["create", "create"]  # nothing it needs was pruned
+    listed = klass.client.get(klass.container, headers=klass.teacher).json()
+    assert listed["total"] == len(made)  # annotations are never pruned
 
 
 def test_events_stream_from_last_event_id(klass: Klass) -> None:

@@ -32,6 +32,10 @@ __all__ = [
     "with_iri",
 ]
 
+# The events table keeps the newest EVENTS_KEPT rows, pruned on every PRUNE_EVERY-th event.
+EVENTS_KEPT = 100_000
+PRUNE_EVERY = 1_000
+
 
 @dataclass(frozen=True)
 class Record:
@@ -234,7 +238,7 @@ def _log(
     root_author, root_audience = (
         conn.execute(root).one() if record.root_id is not None else (None, None)
     )
-    conn.execute(
+    made = conn.execute(
         events.insert().values(
             class_id=class_id,
             kind=kind,
@@ -248,6 +252,12 @@ def _log(
             data=text,
         )
     )
+    key = made.inserted_primary_key
+    ident = int(key[0]) if key else 0
+    if ident and ident % PRUNE_EVERY == 0:
+        # Events are for live pages, which pull everything when they connect: only the
+        # newest are kept. A stream resumed from before the cut is told to pull again.
+        conn.execute(events.delete().where(events.c.id <= ident - EVENTS_KEPT))
     db.notify(conn, class_id)
 
 
@@ -268,6 +278,11 @@ def since(
         (int(r[0]), str(r[1]), str(r[2]), None if r[3] is None else json.loads(r[3]))
         for r in conn.execute(query)
     ]
+
+
+def first_event(conn: Connection) -> int:
+    """The oldest event id kept, of any class (0 when none): older ones were pruned."""
+    return int(conn.execute(sa.select(sa.func.min(events.c.id))).scalar() or 0)
 
 
 def last_event(conn: Connection, class_id: str) -> int:

@@ -2,7 +2,9 @@
 
 Every create, update and delete is a row in ``events`` written in the same
 transaction as the change, so whichever worker took the write, any worker can
-stream it, and a client that reconnects with ``Last-Event-ID`` misses nothing.
+stream it, and a client that reconnects with ``Last-Event-ID`` misses nothing: only
+the newest events are kept (``container.EVENTS_KEPT``), and a stream resumed from
+before them begins with a ``reset`` event (read everything again).
 PostgreSQL wakes the streams of every worker with ``LISTEN``/``NOTIFY``; SQLite
 (one machine) is polled briefly. The waker holds no event, only a wake-up.
 """
@@ -20,7 +22,7 @@ from anyio import to_thread
 from sqlalchemy.exc import SQLAlchemyError
 
 from .auth import Viewer
-from .container import last_event, since
+from .container import first_event, last_event, since
 from .db import Database
 
 __all__ = ["Waker", "stream"]
@@ -117,8 +119,19 @@ async def stream(
                 return last_event(conn, v.class_id)
 
         after = await to_thread.run_sync(newest)
+        pruned = False
+    else:
+
+        def oldest() -> int:
+            with db.read() as conn:
+                return first_event(conn)
+
+        pruned = after + 1 < await to_thread.run_sync(oldest)
     # The id alone moves the client's Last-Event-ID even when nothing happens.
     yield f"retry: 1000\nid: {after}\n\n"
+    if pruned:
+        # Events since Last-Event-ID were pruned (container.EVENTS_KEPT): read it all again.
+        yield "event: reset\ndata: {}\n\n"
     deadline = loop.time() + seconds
     while True:
 

@@ -491,6 +491,11 @@ var AnnotateClass = (function () {
       if (!data) return;
       let item;
       try { item = JSON.parse(data); } catch (err) { return; }
+      if (kind === "reset") {
+        // The server no longer holds the events since our last one: read the page again.
+        needPull = true;
+        return;
+      }
       if (kind === "hide") {
         // No longer for this reader's eyes (made private, or moved to another page);
         // a note of the reader's own stays, its update follows.
