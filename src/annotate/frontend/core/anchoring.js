@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * Anchoring in the browser: the rules of annotate/anchoring.py, line for line.
+ * Anchoring in the browser: the rules of annotate/anchoring.py and
+ * annotate/neighbourhood.py, line for line.
  *
  * Positions count code points (W3C §4.2.4), so the text is first split into code
  * points and everything below works on those arrays. Order: the position while
