@@ -16,7 +16,7 @@ import pytest
 from annotate.article import find_chapter, load_article
 from annotate.classroom.merge import merge
 from annotate.cli import main
-from annotate.exchange import parse_document, read_annotations
+from annotate.exchange import ExchangeError, parse_document, read_annotations
 
 HEADLINE = "Harbor plan approved"
 PARAGRAPH = "The port authority voted on Tuesday to deepen the channel, officials said."
@@ -199,3 +199,40 @@ def test_a_bad_hypothesis_export_is_one_line_naming_the_file(
     assert main(["import", str(path), "--store", str(tmp_path / "s.db")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(path) in err and "references" in err
+
+
+def page_note(ident: str, text: str) -> dict[str, Any]:
+    """A Hypothesis page note: on the whole page, with no selector at all."""
+    note = row(ident, "officials said", text=text)
+    note["target"] = [{"source": PAGE}]
+    return note
+
+
+def test_page_notes_are_left_out_and_named_not_the_whole_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = make_book(tmp_path / "book")
+    rows = (
+        row("a1", "officials said"),
+        page_note("p1", "A note on the whole page"),
+        row("r1", "officials said", text="A reply to the page note", references=["p1"]),
+        row("a2", "Tuesday"),
+    )
+    path = write(tmp_path / "hyp.json", export(*rows))
+    out = tmp_path / "class.json"
+    assert main(["merge", str(path), "-o", str(out), "--book", str(book)]) == 0
+    assert sorted(a.id for a in read_annotations(out)) == [
+        "urn:hypothesis:a1",
+        "urn:hypothesis:a2",
+    ]
+    err = capsys.readouterr().err
+    assert "left out 2 Hypothesis page note(s) or their replies" in err
+    assert "item 2 (p1)" in err and "urn:hypothesis:r1" in err and str(path) in err
+    # The student's own import does the same: the highlights come in, the page note is named.
+    store = tmp_path / "s.db"
+    assert main(["import", str(path), "--store", str(store), "--chapter",
+                 str(book / "chapters" / "article.md")]) == 0  # fmt: skip
+    assert "imported 2 annotation(s)" in capsys.readouterr().out
+    # Read without a list to name them in, a page note is an error like any other.
+    with pytest.raises(ExchangeError, match="TextQuoteSelector"):
+        read_annotations(path)

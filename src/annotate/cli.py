@@ -46,10 +46,24 @@ def _store_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _left_out(names: list[str]) -> None:
+    """Say which Hypothesis page notes were left out, and why (a few named, the count)."""
+    if names:
+        shown = "; ".join(names[:5]) + (f"; and {len(names) - 5} more" if len(names) > 5 else "")
+        print(
+            f"annotate: note: left out {len(names)} Hypothesis page note(s) or their replies "
+            f"(a note on a whole page quotes no words to place): {shown}",
+            file=sys.stderr,
+        )
+
+
 def _import(args: argparse.Namespace) -> int:
     pending: list[Annotation] = []
+    left_out: list[str] = []
     for name in args.files:
-        pending += read_annotations(name)  # every file read and checked before any is saved
+        # Every file read and checked before any is saved.
+        pending += read_annotations(name, left_out=left_out)
+    _left_out(left_out)
     chapter = load_article(args.chapter) if args.chapter else None
     chapters = Chapters(book_root(Path.cwd()) or Path.cwd())
     placed, counts = place_all(pending, (lambda _: chapter) if chapter else chapters.article)
@@ -134,6 +148,7 @@ def _merge_command(args: argparse.Namespace) -> int:
     result = merge(args.paths, root, output=output)
     for skip in result.skipped:
         print(f"annotate: skipped {skip.path}: {skip.reason}", file=sys.stderr)
+    _left_out(result.left_out)
     for source, n in sorted(result.unplaced.items()):
         print(
             f"annotate: note: no chapter in {root} for {source}: "

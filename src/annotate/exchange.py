@@ -89,13 +89,19 @@ def _depth(data: Any) -> int:
     return depth
 
 
-def read_annotations(path: str | Path, *, trust_seal: bool = False) -> list[Annotation]:
+def read_annotations(
+    path: str | Path, *, trust_seal: bool = False, left_out: list[str] | None = None
+) -> list[Annotation]:
     """Every annotation in the file at ``path``; ``ExchangeError`` if any is bad.
 
     ``trust_seal``: a class file whose seal is intact (:mod:`annotate.seal`) is read
     without checking again what merge checked. Only the teacher's own tools (report,
     feedback, ClassView) read a class file so; files that come from anyone else
     (``annotate import``, merge's inputs) are checked in full, seal or not.
+
+    ``left_out``: Hypothesis page notes (on a whole page: they quote no words, so
+    nothing can place them), and replies to them, are named in this list and left
+    out instead of refusing the file. Without it they are errors like any other.
     """
     path = Path(path)
     if not path.exists():
@@ -113,7 +119,7 @@ def read_annotations(path: str | Path, *, trust_seal: bool = False) -> list[Anno
         data = path.read_bytes()
     except OSError as err:
         raise ExchangeError(path, f"cannot be read ({err.strerror})") from err
-    return parse_document(data, path, trust_seal=trust_seal)
+    return parse_document(data, path, trust_seal=trust_seal, left_out=left_out)
 
 
 def _keepable(data: Any, path: str | Path) -> None:
@@ -134,12 +140,15 @@ def _keepable(data: Any, path: str | Path) -> None:
 
 
 def parse_document(
-    text: str | bytes, path: str | Path = "<input>", *, trust_seal: bool = False
+    text: str | bytes,
+    path: str | Path = "<input>",
+    *,
+    trust_seal: bool = False,
+    left_out: list[str] | None = None,
 ) -> list[Annotation]:
     """Annotations in a JSON document (any format this kit reads), text or UTF-8 bytes.
 
-    ``trust_seal``: a class file with an intact seal is read unchecked (see
-    :func:`read_annotations`).
+    ``trust_seal`` and ``left_out``: see :func:`read_annotations`.
     """
     if not text.strip():
         raise ExchangeError(path, "is empty")
@@ -173,15 +182,24 @@ def parse_document(
         raise ExchangeError(path, too_deep)
     items = _items(data, path)
     out = []
+    page_notes: set[str] = set()
     for n, item in enumerate(items, start=1):
+        ident = item.get("id") if isinstance(item, dict) else None
+        label = f"item {n}" + (f" ({ident})" if isinstance(ident, str) else "")
+        if left_out is not None and _is_page_note(item):
+            left_out.append(f"{path}: {label}")
+            page_notes.add(f"urn:hypothesis:{ident}")
+            continue
         try:
             out.append(
                 _from_hypothesis(item) if _is_hypothesis(item) else Annotation.from_w3c(item)
             )
         except AnnotationError as err:
-            ident = item.get("id") if isinstance(item, dict) else None
-            label = f"item {n}" + (f" ({ident})" if isinstance(ident, str) else "")
             raise ExchangeError(path, str(err), label, err.code) from err
+    if page_notes and left_out is not None:
+        # A reply to a page note left out would answer nothing here.
+        left_out += [f"{path}: a reply ({a.id})" for a in out if a.reply_to in page_notes]
+        out = [a for a in out if a.reply_to not in page_notes]
     return out
 
 
@@ -215,6 +233,18 @@ def _items(data: Any, path: str | Path) -> list[Any]:
 
 def _is_hypothesis(item: Any) -> bool:
     return isinstance(item, dict) and "uri" in item and "type" not in item
+
+
+def _is_page_note(item: Any) -> bool:
+    """A Hypothesis page note: a note on a whole page, quoting none of its words."""
+    if not _is_hypothesis(item) or item.get("references"):
+        return False
+    target = item.get("target")
+    if not isinstance(target, list) or len(target) != 1 or not isinstance(target[0], dict):
+        return False
+    selector = target[0].get("selector", [])
+    selectors = selector if isinstance(selector, list) else [selector]
+    return not any(isinstance(s, dict) and s.get("type") == "TextQuoteSelector" for s in selectors)
 
 
 def _from_hypothesis(row: dict[str, Any]) -> Annotation:

@@ -85,6 +85,8 @@ class Merged:
     counts: dict[str, int]
     unplaced: dict[str, int] = field(default_factory=dict)
     """Sources no chapter of the book answers to, with how many annotations name each."""
+    left_out: list[str] = field(default_factory=list)
+    """Hypothesis page notes (and replies to them), which quote no words: each named."""
     texts: Written = field(default_factory=dict, repr=False, compare=False)
     """Each annotation read, as the class file writes it (for :func:`write_class`)."""
 
@@ -173,18 +175,19 @@ def keep_latest(annotations: Iterable[Annotation]) -> list[Annotation]:
     return list(kept.values())
 
 
-def _read(path: Path) -> tuple[list[Annotation], list[str]] | Skipped:
+def _read(path: Path) -> tuple[list[Annotation], list[str], list[str]] | Skipped:
     """A file's annotations and each one's JSON in the class file, or why it was skipped.
 
     Written here, in the worker that read the file, a note that placement leaves as
     it is is not described or serialised again by the merge itself.
     """
+    left_out: list[str] = []
     try:
         # A student's file is checked in full, whatever seal it carries.
-        annotations = read_annotations(path)  # students' files: checked in full, seal or not
+        annotations = read_annotations(path, left_out=left_out)
     except ExchangeError as err:
         return Skipped(str(path), f"{err.item}: {err.reason}" if err.item else err.reason)
-    return annotations, [_item_json(a) for a in annotations]
+    return annotations, [_item_json(a) for a in annotations], left_out
 
 
 def _item_json(a: Annotation) -> str:
@@ -254,9 +257,12 @@ def merge(
     read: list[Annotation] = []
     texts: Written = {}
     merged: list[Path] = []
+    left_out: list[str] = []
     with contextlib.ExitStack() as stack:
         pool = _readers(len(files), workers)
-        results: Iterable[tuple[list[Annotation], list[str]] | Skipped] = map(_read, files)
+        results: Iterable[tuple[list[Annotation], list[str], list[str]] | Skipped] = map(
+            _read, files
+        )
         if pool is not None:
             stack.enter_context(pool)
             # In the order of ``files``; submitted at once, so the workers fork now.
@@ -268,7 +274,8 @@ def merge(
             if isinstance(result, Skipped):
                 skipped.append(result)
                 continue
-            annotations, jsons = result
+            annotations, jsons, left = result
+            left_out += left
             read += annotations
             pairs = zip(annotations, jsons, strict=True)
             texts.update(zip(map(id, annotations), pairs, strict=True))
@@ -279,7 +286,9 @@ def merge(
     placed.sort(key=lambda a: (a.source, a.start, a.end, a.creator, a.id))
     missing = {source for source, article in where.articles.items() if article is None}
     unplaced = Counter(a.source for a in placed if a.source in missing)
-    return Merged(placed, merged, skipped, len(read) - len(unique), counts, dict(unplaced), texts)
+    return Merged(
+        placed, merged, skipped, len(read) - len(unique), counts, dict(unplaced), left_out, texts
+    )
 
 
 def write_atomic(path: str | Path, text: str | list[str]) -> None:
