@@ -2,8 +2,10 @@
 
 axe runs with the rules tagged wcag2a, wcag2aa, wcag21a, wcag21aa and wcag22aa
 (``conftest.audit``): every page as loaded; every page with the reader's layer
-with 20 highlights painted, with the palette open and with the panel open. The
-theme's own faults count too (annotate-theme.js and assets.py mend them).
+with 20 highlights painted, with the palette open and with the panel open; each
+in the theme's light and dark mode (the dark one is the reader's system asking
+for it: ``color_scheme="dark"``). The theme's own faults count too
+(annotate-theme.js and assets.py mend them).
 """
 
 from __future__ import annotations
@@ -69,26 +71,41 @@ def context(browser: Any) -> Iterator[Any]:
     ctx.close()
 
 
-def test_every_page_as_loaded(context: Any, book: Book, axe: Path) -> None:
-    page = context.new_page()
+SCHEMES = pytest.mark.parametrize("scheme", ["light", "dark"])
+
+
+def theme(page: Any) -> str:
+    """The mode sphinx-book-theme chose for the page (it follows the system's)."""
+    return str(page.evaluate("document.documentElement.dataset.theme"))
+
+
+@SCHEMES
+def test_every_page_as_loaded(browser: Any, book: Book, axe: Path, scheme: str) -> None:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = ctx.new_page()
     found = {}
     for docname in pages_of(book):
         page.goto(book.page(docname).as_uri(), wait_until="load")
+        assert theme(page) == scheme
         if problems := audit(page, axe):
             found[docname] = problems
+    ctx.close()
     assert not found, report(found)
 
 
+@SCHEMES
 def test_layer_pages_with_highlights_palette_and_panel(
-    browser: Any, book: Book, axe: Path, artifacts: Path
+    browser: Any, book: Book, axe: Path, artifacts: Path, scheme: str
 ) -> None:
     found = {}
+    suffix = "" if scheme == "light" else "-dark"
     for docname in layer_pages(book):
         # A fresh profile per page: the highlights of one page are not another's.
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
         page = ctx.new_page()
         page.goto(book.page(docname).as_uri(), wait_until="load")
         page.wait_for_function("window.annotateLayer !== undefined")
+        assert theme(page) == scheme
         assert page.evaluate(TWENTY, 20) == 20
         page.locator(".annotate-layer-close").click()  # the import opened the panel
         assert page.locator("mark.annotate-hl").count() >= 20
@@ -99,13 +116,15 @@ def test_layer_pages_with_highlights_palette_and_panel(
         page.locator(".annotate-palette:not([hidden])").wait_for()
         if problems := audit(page, axe):
             found[f"{docname} with the palette open"] = problems
+        if docname == "chapters/article":
+            page.screenshot(path=str(artifacts / f"a11y-article-palette-20{suffix}.png"))
         page.keyboard.press("Escape")
         page.locator(".annotate-layer-toggle").click()
         page.locator("#annotate-layer-panel").wait_for()
         if problems := audit(page, axe):
             found[f"{docname} with the panel open"] = problems
         if docname == "chapters/article":
-            page.screenshot(path=str(artifacts / "a11y-article-panel-20.png"))
+            page.screenshot(path=str(artifacts / f"a11y-article-panel-20{suffix}.png"))
         ctx.close()
     assert not found, report(found)
 
@@ -140,6 +159,28 @@ def test_label_text_on_claim_colours_is_legible() -> None:
 def test_contrast_is_computed_as_wcag_says() -> None:
     assert round(contrast("#000000", "#ffffff"), 1) == 21.0
     assert round(contrast("#777777", "#ffffff"), 2) == 4.48
+
+
+def rgb_hex(css: str) -> str:
+    """``#rrggbb`` of a computed ``rgb(r, g, b)``."""
+    r, g, b = (int(float(c)) for c in css[css.index("(") + 1 : css.index(")")].split(",")[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+@SCHEMES
+def test_close_button_shows_its_cross(browser: Any, book: Book, scheme: str) -> None:
+    # axe does not judge a lone glyph: in the dark theme the cross was white on white.
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = ctx.new_page()
+    page.goto(book.page("chapters/article").as_uri(), wait_until="load")
+    page.wait_for_function("window.annotateLayer !== undefined")
+    page.locator(".annotate-layer-toggle").click()
+    colours = page.evaluate(
+        """() => { const s = getComputedStyle(document.querySelector('.annotate-layer-close'));
+                   return [s.color, s.backgroundColor]; }"""
+    )
+    ctx.close()
+    assert contrast(*(rgb_hex(c) for c in colours)) >= 4.5, colours
 
 
 # ---- Display: zoom, small screens, forced colours, reduced motion. Look at the shots.
