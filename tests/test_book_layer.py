@@ -675,6 +675,31 @@ def test_import_keeps_notes_for_pages_the_book_does_not_have_apart(
     assert exported == ["here", "no such page", "other page"]
 
 
+def test_hypothesis_page_notes_are_left_out_and_named_not_the_whole_file(
+    context: Any, book: Book, tmp_path: Path
+) -> None:
+    """As annotate import and merge do (tests/test_hypothesis_import.py)."""
+    from .test_hypothesis_import import export as hypothesis_export
+    from .test_hypothesis_import import page_note
+    from .test_hypothesis_import import row as hypothesis_row
+
+    words = "Striking a determined tone"
+    text = load_article(ROOT / "chapters" / "article.md").text
+    highlight = hypothesis_row("h1", "officials said", text="on the words")
+    highlight["target"][0]["selector"] = [
+        {"type": "TextQuoteSelector", "exact": words, "prefix": "", "suffix": ""}
+    ]
+    assert words in text
+    path = tmp_path / "hypothesis.json"
+    path.write_text(hypothesis_export(highlight, page_note("p1", "on the page")), "utf-8")
+    reader = Reader(context, url_of(book, "", "file"))
+    reader.import_file(path)
+    status = reader.page.locator(".annotate-layer-status").text_content() or ""
+    assert "Imported 1 of 1" in status
+    assert "1 Hypothesis page note or replies left out" in status and "(p1)" in status
+    assert [r["note"] for r in reader.records()] == ["on the words"]
+
+
 ODD_IDS = ["__proto__", "constructor", "toString"]
 
 

@@ -419,8 +419,10 @@
   /** @param {string} name @param {string} source */
   function importText(name, source) {
     let incoming;
+    /** @type {string[]} Hypothesis page notes: on a whole page, no words to place them on */
+    const leftOut = [];
     try {
-      incoming = AnnotateUI.phase("parse", () => AnnotateModel.parseDocument(source, vocabulary));
+      incoming = AnnotateUI.phase("parse", () => AnnotateModel.parseDocument(source, vocabulary, leftOut));
     } catch (err) {
       alertReader(`${name}: ${err instanceof Error ? err.message : err}. Nothing was imported.`);
       return;
@@ -477,6 +479,7 @@
     if (elsewhere) parts.push(`${elsewhere} for other pages of this book`);
     if (apart) parts.push(`${apart} for pages this book does not have (kept apart, not shown, and in Export)`);
     if (lostNow) parts.push(`${lostNow} whose words are not in this page (listed under “Not found in this text”)`);
+    if (leftOut.length) parts.push(`${leftOut.length} Hypothesis page note${leftOut.length === 1 ? "" : "s"} or replies left out (a note on a whole page quotes no words to place): ${leftOut.slice(0, 3).join(", ")}${leftOut.length > 3 ? ", …" : ""}`);
     tell(parts.join("; ") + ".");
     showKept();
     // Focusing the panel's title lays the page out now, with every new mark.

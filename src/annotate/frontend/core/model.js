@@ -416,12 +416,24 @@ var AnnotateModel = (function () {
     throw new Error("holds neither an annotation nor a list of them");
   }
 
+  /** A Hypothesis page note: on a whole page, quoting none of its words (exchange._is_page_note). @param {any} item */
+  function isPageNote(item) {
+    if (!isHypothesis(item) || (Array.isArray(item.references) ? item.references.length : item.references)) return false;
+    const target = item.target;
+    if (!Array.isArray(target) || target.length !== 1 || !isObject(target[0])) return false;
+    const selector = own(target[0], "selector") === undefined ? [] : target[0].selector;
+    const selectors = Array.isArray(selector) ? selector : [selector];
+    return !selectors.some((s) => isObject(s) && s.type === "TextQuoteSelector");
+  }
+
   /**
    * Every annotation in a JSON document in any format the kit reads; throws an
    * Error whose message says what is wrong (and at which item) if any is bad.
-   * @param {string} source @param {Vocabulary} vocabulary @returns {Record[]}
+   * With `leftOut`, Hypothesis page notes (and replies to them) are named in it and
+   * left out instead (exchange.read_annotations's left_out).
+   * @param {string} source @param {Vocabulary} vocabulary @param {string[]} [leftOut] @returns {Record[]}
    */
-  function parseDocument(source, vocabulary) {
+  function parseDocument(source, vocabulary, leftOut) {
     if (source.length > MAX_BYTES) throw new Error("is larger than 256 MB");
     if (!source.trim()) throw new Error("is empty");
     const tooDeep = `JSON is nested deeper than ${MAX_DEPTH} levels`;
@@ -436,15 +448,28 @@ var AnnotateModel = (function () {
       throw new Error(`is not JSON (${err instanceof Error ? err.message : err})`);
     }
     if (depth(data) > MAX_DEPTH) throw new Error(tooDeep);
-    return items(data).map((item, n) => {
+    /** @type {Set<string>} */
+    const pageNotes = new Set();
+    /** @type {Record[]} */
+    const out = [];
+    items(data).forEach((item, n) => {
+      const id = isObject(item) && typeof own(item, "id") === "string" ? ` (${item.id})` : "";
+      if (leftOut && isPageNote(item)) {
+        leftOut.push(`item ${n + 1}${id}`);
+        pageNotes.add(`urn:hypothesis:${item.id}`);
+        return;
+      }
       try {
-        return fromW3C(isHypothesis(item) ? fromHypothesis(item) : item, vocabulary);
+        out.push(fromW3C(isHypothesis(item) ? fromHypothesis(item) : item, vocabulary));
       } catch (err) {
-        const id = isObject(item) && typeof own(item, "id") === "string" ? ` (${item.id})` : "";
         throw new AnnotationError(`item ${n + 1}${id}: ${err instanceof Error ? err.message : err}`,
           err instanceof AnnotationError ? err.code : "shape");
       }
     });
+    if (!leftOut || !pageNotes.size) return out;
+    // A reply to a page note left out would answer nothing here.
+    for (const r of out) if (r.replyTo && pageNotes.has(r.replyTo)) leftOut.push(`a reply (${r.id})`);
+    return out.filter((r) => !(r.replyTo && pageNotes.has(r.replyTo)));
   }
 
   /** A W3C AnnotationCollection with its page embedded (exchange.collection). @param {object[]} list @param {string} [label] */
