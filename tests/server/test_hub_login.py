@@ -121,3 +121,15 @@ def test_on_the_hub_a_page_goes_through_sign_in_first(tmp_path: Path) -> None:
         assert c.get("/book/_static/a.js").status_code == 200  # assets need no sign-in
         c.cookies.set(COOKIE, "t")
         assert c.get("/book/chapters/article.html").status_code == 200
+
+
+def test_the_class_link_opened_in_a_browser_says_how_to_join(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _book(tmp_path)
+    monkeypatch.setenv("ANNOTATE_BOOK", str(tmp_path))
+    app = create_app(str(tmp_path / "server.db"))
+    with TestClient(app, base_url="http://s.test") as c:
+        r = c.get("/")  # the class link is this address with #join=CODE
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "Class</strong> box" in r.text and 'href="/book/"' in r.text

@@ -43,13 +43,48 @@ def preset(page: bytes, server: str) -> bytes:
     return page[: match.start()] + tag + page[match.end() :]
 
 
+_HOME = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Class server</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; \
+padding: 0 1rem; line-height: 1.5">
+<h1>This is your class's annotation server</h1>
+<p>{how}</p>
+<p>Teachers: the live report of a class is at <code>/classes/CLASS_ID/report</code>.</p>
+</body></html>
+"""
+
+
 def add_book(app: FastAPI, built: Path, session_cookie: str | None = None) -> None:
-    """Serve ``built`` (a built book) at ``/book/``.
+    """Serve ``built`` (a built book) at ``/book/``, and a page at ``/`` saying how to join.
 
     With ``session_cookie`` (JupyterHub), a page asked for without that cookie goes
     to ``/login`` first and comes back.
     """
     root = built.resolve()
+
+    @app.get("/", include_in_schema=False)
+    async def home(request: Request) -> Response:
+        # A student who clicks the class link lands here: words, not a 404.
+        prefix = html.escape(str(request.scope.get("root_path", "")))
+        book = f' (<a href="{prefix}/book/">here</a>)' if root.is_dir() else ""
+        how = (
+            f"Open the book{book}: JupyterHub signs you in, and you are in your class."
+            if session_cookie
+            else f"To join the class, open the book{book}, open its <strong>Highlights</strong>"
+            " panel, and paste into its <strong>Class</strong> box the whole class link your"
+            " teacher gave you (the address of this page, with <code>#join=</code> and a code"
+            " at its end)."
+        )
+        return Response(
+            _HOME.format(how=how),
+            media_type="text/html",
+            headers={
+                "Cache-Control": "no-cache",
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+            },
+        )
 
     @app.get("/book", include_in_schema=False)
     async def book_root(request: Request) -> Response:
