@@ -94,13 +94,16 @@ def _book(tmp_path: Path) -> Path:
     return html
 
 
-def test_the_book_is_served_with_this_server_preset(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A class server (SQLite) with a built book beside it, as ``annotate serve --book``."""
     _book(tmp_path)
     monkeypatch.setenv("ANNOTATE_BOOK", str(tmp_path))
-    app = create_app(str(tmp_path / "server.db"))
-    with TestClient(app, base_url="http://s.test", follow_redirects=False) as c:
+    return create_app(str(tmp_path / "server.db"))
+
+
+def test_the_book_is_served_with_this_server_preset(server: Any) -> None:
+    with TestClient(server, base_url="http://s.test", follow_redirects=False) as c:
         page = c.get("/book/chapters/article.html")
         assert page.status_code == 200
         assert 'data-server="http://s.test"' in page.text
@@ -123,13 +126,8 @@ def test_on_the_hub_a_page_goes_through_sign_in_first(tmp_path: Path) -> None:
         assert c.get("/book/chapters/article.html").status_code == 200
 
 
-def test_the_class_link_opened_in_a_browser_says_how_to_join(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _book(tmp_path)
-    monkeypatch.setenv("ANNOTATE_BOOK", str(tmp_path))
-    app = create_app(str(tmp_path / "server.db"))
-    with TestClient(app, base_url="http://s.test") as c:
+def test_the_class_link_opened_in_a_browser_says_how_to_join(server: Any) -> None:
+    with TestClient(server, base_url="http://s.test") as c:
         r = c.get("/")  # the class link is this address with #join=CODE
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert "Class</strong> box" in r.text and 'href="/book/"' in r.text
