@@ -421,6 +421,27 @@ def test_the_book_on_the_hub_joins_the_signed_in_users_class(
         ana.page.locator("#annotate-class-title").scroll_into_view_if_needed()
         ana.page.screenshot(path=str(artifacts / "jupyterhub-book-class.png"))
         assert ana.elsewhere == []
+
+        # Her sign-in revoked at the Hub: the page offers to sign in again, and after
+        # the Hub's sign-in she is back in her class, her notes as they were.
+        tokens = hub["api"].get("/users/ana/tokens").json()["api_tokens"]
+        ours = [t for t in tokens if "annotate" in (t.get("oauth_client") or "")]
+        assert ours  # the one the service's sign-in made
+        for t in ours:
+            assert hub["api"].delete(f"/users/ana/tokens/{t['id']}").status_code == 204
+        time.sleep(1.1)  # past the service's cache of the Hub's answers (1 s)
+        ana.load()
+        ana.open_panel()
+        again = ana.page.get_by_role("link", name="Sign in with JupyterHub")
+        again.wait_for(timeout=20_000)
+        again.click()
+        ana.page.wait_for_url("**/services/annotate/book/chapters/article.html")
+        ana.page.wait_for_function("annotateLayer.classState() !== null", timeout=20_000)
+        ana.page.wait_for_function(
+            "annotateLayer.classState().online && annotateLayer.classState().error === ''",
+            timeout=20_000,
+        )
+        assert any(r["note"] == "ana, in the book on the Hub" for r in ana.records())
     finally:
         ana.context.close()
     with service(hub, token(hub, "ben")) as b:
