@@ -32,8 +32,6 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from pathlib import Path
 
-from tqdm import tqdm
-
 from ..article import Chapters, book_root
 from ..exchange import ExchangeError, collection, read_annotations
 from ..model import Annotation, default_motivation
@@ -267,6 +265,8 @@ def merge(
             stack.enter_context(pool)
             # In the order of ``files``; submitted at once, so the workers fork now.
             results = pool.map(_read, files, chunksize=max(1, len(files) // 16))
+        from tqdm import tqdm  # here: the report and feedback import this module, not the bar
+
         progress = tqdm(
             results, total=len(files), desc="merging", unit="file", disable=None, leave=False
         )
