@@ -275,3 +275,83 @@ def test_a_note_not_found_is_reattached_by_keyboard(page: Any, tmp_path: Path) -
     said(page, "Note re-attached")
     assert page.locator(".annotate-orphans .annotate-item").count() == 0
     assert focused(page).startswith("mark.annotate-hl")
+
+
+def test_shift_arrow_left_ends_the_selection_on_a_word(page: Any) -> None:
+    open_panel(page)
+    tab_to(page, ".annotate-keyboard")
+    page.keyboard.press("Enter")  # the headline
+    page.keyboard.press("ArrowDown")  # the dek
+    dek = ARTICLE.text[ARTICLE.blocks[1].start : ARTICLE.blocks[1].end].split()
+    for shorter in (1, 2):
+        page.keyboard.press("Shift+ArrowLeft")
+        selected = page.evaluate("getSelection().toString()")
+        # The end of the previous word, never the space after it.
+        assert selected == selected.rstrip(), repr(selected[-20:])
+        assert selected.split() == dek[:-shorter]
+    page.keyboard.press("Shift+ArrowRight")  # and a word longer again, to its end
+    assert page.evaluate("getSelection().toString()").split() == dek[:-1]
+    page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("Enter")
+    tab_to(page, ".annotate-save")
+    page.keyboard.press("Enter")
+    [record] = records(page)
+    assert record["exact"] == record["exact"].rstrip()
+    assert record["exact"].split() == dek[:-2]
+
+
+def highlights(page: Any, n: int) -> list[str]:
+    """``n`` highlights at the start of the first blocks (headline, dek, ...); their ids in text order."""
+    for block in ARTICLE.blocks[:n]:
+        page.evaluate("([s, e]) => annotateLayer.open(s, e)", [block.start, block.start + 13])
+        tab_to(page, ".annotate-save")
+        page.keyboard.press("Enter")
+    ids = [r["id"] for r in sorted(records(page), key=lambda r: r["start"])]
+    assert len(ids) == n
+    return ids
+
+
+def delete_from_palette(page: Any) -> None:
+    """Enter on the focused highlight (or its entry), then the palette's Delete."""
+    page.keyboard.press("Enter")
+    tab_to(page, ".annotate-palette .annotate-delete")
+    page.keyboard.press("Enter")
+
+
+ENTRY = """() => [...document.querySelectorAll('.annotate-list .annotate-item-open')]
+  .indexOf(document.activeElement)"""
+
+
+def test_delete_from_the_list_moves_focus_to_the_next_entry(page: Any) -> None:
+    first, second, third = highlights(page, 3)
+    open_panel(page)
+    tab_to(page, ".annotate-list .annotate-item-open")
+    page.keyboard.press("Tab")  # the second entry
+    delete_from_palette(page)
+    assert [r["id"] for r in records(page)] == [first, third]
+    # Not lost to <body>: on the entry that came next (the third, now second)...
+    assert page.evaluate(ENTRY) == 1, focused(page)
+    said(page, "Highlight deleted")
+    delete_from_palette(page)
+    assert [r["id"] for r in records(page)] == [first]
+    assert page.evaluate(ENTRY) == 0, focused(page)  # ...or, the last gone, the one before
+    delete_from_palette(page)
+    assert records(page) == []
+    # None left: on the list's heading, and Tab goes on from there, not from the page's top.
+    assert focused(page).startswith("h2.annotate-panel-heading Your highlights")
+    page.keyboard.press("Tab")
+    assert focused(page).startswith("button.annotate-undo-button")
+
+
+def test_delete_from_a_highlight_moves_focus_to_the_next_one(page: Any) -> None:
+    first, second = highlights(page, 2)
+    page.evaluate("document.activeElement.blur()")
+    tab_to(page, f'mark.annotate-hl[data-annotate-ids~="{first}"]')
+    delete_from_palette(page)
+    assert [r["id"] for r in records(page)] == [second]
+    # The panel is closed: on the next highlight in the text.
+    assert page.evaluate("document.activeElement.dataset.annotateIds") == second, focused(page)
+    said(page, "Highlight deleted")
+    delete_from_palette(page)
+    assert records(page) == []
+    assert page.evaluate("document.activeElement.classList.contains('annotate-root')")

@@ -144,6 +144,15 @@ def test_widget_has_no_violations_and_works_by_keyboard(
     page.wait_for_function(
         "() => !document.querySelector('.annotate-widget mark.annotate-hl.annotate-type--opinion')"
     )
+    # Focus is not lost with the entry: it goes to the one left (the kernel answers first).
+    page.wait_for_function(
+        "() => document.activeElement.matches("
+        "'.annotate-widget .annotate-item-open:has(.annotate-type--quotation)')"
+    )
+    page.wait_for_function(
+        "() => document.querySelector('.annotate-widget .annotate-root > [role=status]')"
+        ".textContent === 'Highlight deleted.'"
+    )
     assert [r[1] for r in saved(page)] == ["quotation"]
     found["after delete"] = audit(page, axe, WIDGET)
     assert {k: v for k, v in found.items() if v} == {}

@@ -489,6 +489,8 @@ var AnnotateUI = (function () {
     del.addEventListener("click", () => {
       const id = editing && editing.id;
       closePalette();
+      // The mark focus went back to is about to go: remove() says where focus goes instead.
+      refocus = null;
       if (id) remove(id);
     });
     // A dialog: Escape closes it, and Tab cycles inside it while it is open.
@@ -517,11 +519,50 @@ var AnnotateUI = (function () {
     };
     document.addEventListener("focusin", keepFocus);
 
+    /**
+     * Where focus goes once a deleted highlight is gone (the host may repaint at once, as
+     * the book does, or when its answer comes, as the widget does): the first of `near`
+     * (its neighbours in the list, the next ones first) still there.
+     * @type {{gone: string, near: string[]} | null}
+     */
+    let afterDelete = null;
+    let deleting = false;
+
     /** @param {string} id */
     function remove(id) {
       lastDeleted = highlights.find((h) => h.id === id) || null;
-      options.onDelete(id);
+      const [placed, lost] = listed();
+      const same = lastDeleted && lastDeleted.orphan ? lost : placed;
+      const at = same.findIndex((h) => h.id === id);
+      afterDelete = { gone: id, near: [...same.slice(at + 1), ...same.slice(0, Math.max(0, at)).reverse()].map((h) => h.id) };
+      deleting = true;
+      try {
+        options.onDelete(id);
+      } finally {
+        deleting = false;
+      }
       renderPanel();
+      settleDelete();
+    }
+
+    /**
+     * Once the deleted highlight is gone: focus on its neighbour's entry in the list (the
+     * heading if none is left), or on its neighbour's mark when the panel is not shown
+     * (the article if none), and say what happened.
+     */
+    function settleDelete() {
+      if (!afterDelete) return;
+      const { gone, near } = afterDelete;
+      if (highlights.some((h) => h.id === gone)) return;
+      afterDelete = null;
+      const next = near.find((id) => highlights.some((h) => h.id === id));
+      const q = (/** @type {string} */ id) => `[data-annotate-id="${CSS.escape(id)}"]`;
+      /** @type {Element | null} */
+      let target;
+      if (panel.getClientRects().length) target = (next && panel.querySelector(`.annotate-item-open${q(next)}`)) || heading;
+      else target = (next && root.querySelector(`mark[data-annotate-ids~="${CSS.escape(next)}"]`)) || root;
+      if (target instanceof HTMLElement) target.focus();
+      announce("Highlight deleted.");
     }
 
     // -- Mouse: a selection inside the article opens the palette.
@@ -559,11 +600,15 @@ var AnnotateUI = (function () {
     // (a highlight saved, an import's result): always on the page, never hidden.
     const live = el("div", { class: "annotate-sr-only", role: "status", "aria-live": "polite" });
     root.appendChild(live);
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let announcing;
     /** @param {string} message */
     function announce(message) {
-      // Cleared first, so the same words said twice are announced twice.
+      // Cleared first, so the same words said twice are announced twice; a message still
+      // waiting is replaced, so one said twice at once (the host's and ours) is said once.
       live.textContent = "";
-      setTimeout(() => { live.textContent = message; }, 50);
+      clearTimeout(announcing);
+      announcing = setTimeout(() => { live.textContent = message; }, 50);
     }
     // Each highlight's note, for screen readers: its <mark> points here with
     // aria-details; the note (role="comment") says who wrote it and when.
@@ -630,7 +675,9 @@ var AnnotateUI = (function () {
     function wordEdge(pos, dir) {
       const u = index.table[pos];
       const rest = dir > 0 ? index.text.slice(u) : index.text.slice(0, u);
-      const m = dir > 0 ? /^\s*\S+/u.exec(rest) : /\S+\s*$/u.exec(rest);
+      // Growing takes the spaces and the next word; shrinking drops the last word and the
+      // spaces before it, so a selection never ends on a space.
+      const m = dir > 0 ? /^\s*\S+/u.exec(rest) : /\s*\S+\s*$/u.exec(rest);
       if (!m) return pos;
       return codePointAt(index.table, dir > 0 ? u + m[0].length : u - m[0].length);
     }
@@ -706,7 +753,8 @@ var AnnotateUI = (function () {
       root.classList.toggle("annotate-hide-editor", !editorToggle.checked);
     });
     toolbar.append(keyButton, editorLabel);
-    const heading = el("h2", { class: "annotate-panel-heading" }, "Your highlights");
+    // Focus lands here when a delete leaves no highlight to go to.
+    const heading = el("h2", { class: "annotate-panel-heading", tabindex: "-1" }, "Your highlights");
     const list = el("ul", { class: "annotate-list" });
     const orphanHeading = el("h3", { class: "annotate-orphan-heading", hidden: "" }, "Not found in this text");
     const orphanHelp = el("p", { class: "annotate-help", hidden: "" },
@@ -720,7 +768,7 @@ var AnnotateUI = (function () {
     function item(h) {
       const li = el("li", { class: "annotate-item" });
       const t = h.claimType ? types[h.claimType] : null;
-      const open = el("button", { type: "button", class: "annotate-item-open" });
+      const open = el("button", { type: "button", class: "annotate-item-open", "data-annotate-id": h.id });
       // Named by all it shows (WCAG 2.5.3), after what it does.
       open.appendChild(el("span", { class: "annotate-sr-only" }, h.orphan ? "Choose its words again: " : "Edit highlight: "));
       if (t) open.appendChild(el("span", { class: `annotate-badge annotate-type--${t.key}` }, `${t.symbol} ${t.label}`));
@@ -765,9 +813,15 @@ var AnnotateUI = (function () {
     // cost more to lay out than painting every highlight in the text.
     const PAGE = 50;
     let shown = PAGE;
+    /** The highlights as the panel lists them: placed ones in text order, then the orphans. */
+    function listed() {
+      return [
+        highlights.filter((h) => !h.orphan).sort((a, b) => a.start - b.start || a.end - b.end),
+        highlights.filter((h) => h.orphan),
+      ];
+    }
     function renderPanel() {
-      const placed = highlights.filter((h) => !h.orphan).sort((a, b) => a.start - b.start || a.end - b.end);
-      const lost = highlights.filter((h) => h.orphan);
+      const [placed, lost] = listed();
       list.replaceChildren(...placed.slice(0, shown).map(item));
       if (placed.length > shown) {
         const more = el("button", { type: "button", class: "annotate-more" },
@@ -831,6 +885,7 @@ var AnnotateUI = (function () {
         (/** @type {HTMLElement} */ (mark || root)).focus();
       }
       refocus = null;
+      if (!deleting) settleDelete();
     }
 
     /** How a mark is reached from the keyboard, as paint makes it. @param {HTMLElement} m */
