@@ -22,7 +22,6 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response, StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.concurrency import run_in_threadpool
@@ -44,7 +43,7 @@ from .protocol import (
     read_json,
 )
 from .report import add_report
-from .resources import ANNOTATION_ALLOW, CONTAINER_ALLOW, Resources, document
+from .resources import ANNOTATION_ALLOW, CONTAINER_ALLOW, Credentials, Resources, document
 
 __all__ = ["create_app", "from_environment"]
 
@@ -85,8 +84,6 @@ _JOIN_BODY: dict[str, Any] = {
         },
     }
 }
-_bearer = HTTPBearer(auto_error=False)
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 async def _body(request: Request) -> bytes:

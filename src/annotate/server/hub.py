@@ -40,7 +40,7 @@ from .auth import REVEALS, Viewer
 from .db import Database, classes, members
 from .hub_login import HubRequests, add_login
 from .protocol import Problem
-from .resources import Resources, document
+from .resources import Credentials, Resources, document
 
 __all__ = ["HubConfig", "HubSetupError", "class_id_for", "hub_environment", "install"]
 
@@ -289,15 +289,8 @@ def install(app: FastAPI, routes: Resources, config: HubConfig) -> str:
     )
 
     @app.get("/me")
-    async def me(request: Request) -> Response:
+    async def me(request: Request, credentials: Credentials) -> Response:
         """The signed-in Hub user's classes here, with their containers (for the widgets)."""
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        credentials = (
-            HTTPAuthorizationCredentials(scheme="Bearer", credentials=token.strip())
-            if scheme.lower() == "bearer" and token.strip()
-            else None
-        )
         user = await run_in_threadpool(hub.user, credentials)
         mine = []
         for class_id, group in hub.classes.items():

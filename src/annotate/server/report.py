@@ -23,14 +23,13 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials
 from starlette.concurrency import run_in_threadpool
 
 from ..frontend import FRONTEND_DIR
 from ..model import Annotation
 from .db import Database, annotation_rows, members
 from .protocol import Problem
-from .resources import Resources
+from .resources import Credentials, Resources
 
 __all__ = ["POLICY", "add_report"]
 
@@ -163,15 +162,7 @@ def add_report(app: FastAPI, db: Database, routes: Resources, *, hub: bool = Fal
         return Response(body, headers=_HEADERS, media_type=kind)
 
     @app.get("/classes/{class_id}/report/data", include_in_schema=False)
-    async def report_data(request: Request, class_id: str) -> Response:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-
-        credentials = (
-            HTTPAuthorizationCredentials(scheme="Bearer", credentials=token.strip())
-            if scheme.lower() == "bearer" and token.strip()
-            else None
-        )
+    async def report_data(request: Request, class_id: str, credentials: Credentials) -> Response:
         v = await run_in_threadpool(routes.viewer, credentials, class_id)
         if not v.teacher:
             raise Problem(403, "Teachers only")

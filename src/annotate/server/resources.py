@@ -11,12 +11,12 @@ import json
 import math
 import uuid
 from dataclasses import replace
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
-from fastapi.security import HTTPAuthorizationCredentials
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..model import Annotation, AnnotationError, now
 from . import container
@@ -35,7 +35,10 @@ from .protocol import (
     read_json,
 )
 
-__all__ = ["ANNOTATION_ALLOW", "CONTAINER_ALLOW", "Resources", "document"]
+__all__ = ["ANNOTATION_ALLOW", "CONTAINER_ALLOW", "Credentials", "Resources", "document"]
+
+# A request's "Authorization: Bearer TOKEN" (None without one): every route reads it so.
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))]
 
 CONTAINER_ALLOW = "GET, HEAD, OPTIONS, POST"
 ANNOTATION_ALLOW = "GET, HEAD, OPTIONS, PUT, DELETE"
