@@ -56,7 +56,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory, book: Book) -> Iterator[dict[s
     bin_dir = Path(sys.executable).parent
     port, hub_port, api_port, service_port = (free_port() for _ in range(4))
     admin = os.urandom(16).hex()
-    for name in ("ana", "ben"):
+    for name in ("ana", "ben", "tess"):
         home = tmp / "home" / name
         (home / "chapters").mkdir(parents=True)
         shutil.copy(ROOT / "_config.yml", home / "_config.yml")
@@ -270,6 +270,31 @@ def test_a_service_without_the_hub_says_so_in_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1 and "not started by JupyterHub" in lines[0], proc.stderr
 
 
+def open_chapter(hub: dict[str, Any], browser: Any, artifacts: Path, user: str) -> Any:
+    """``user`` signed in at the Hub, in their JupyterLab, the notebook chapter's widget run."""
+    r = hub["api"].post(f"/users/{user}/server")
+    assert r.status_code in (201, 202), r.text
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{hub['base']}/hub/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{hub['base']}/user/{user}/lab/tree/chapters/{NOTEBOOK}")
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status=idle]").wait_for(timeout=90_000)
+    news = page.get_by_role("button", name="No", exact=True)
+    if news.count():
+        news.first.click()
+    page.wait_for_timeout(1500)
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count():
+        page.screenshot(path=str(artifacts / f"jupyterhub-dialog-{user}.png"))
+        pytest.fail(f"JupyterLab shows a dialog: {dialog.first.inner_text()}")
+    run_cell(page, 2)  # the chapter's first code cell: ClaimHighlighter(article), no set-up
+    page.locator(".annotate-widget-article").wait_for(timeout=30_000)
+    return page
+
+
 @pytest.mark.browser
 def test_widget_in_a_hub_users_lab_syncs_without_a_code(
     hub: dict[str, Any], browser: Any, artifacts: Path
@@ -288,27 +313,8 @@ def test_widget_in_a_hub_users_lab_syncs_without_a_code(
             }
         )
         assert a.post(container, content=body, headers={"Content-Type": ANNO_TYPE}).is_success
-    r = hub["api"].post("/users/ana/server")
-    assert r.status_code in (201, 202), r.text
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{hub['base']}/hub/login")
-    page.fill("input[name=username]", "ana")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(f"{hub['base']}/user/ana/lab/tree/chapters/{NOTEBOOK}")
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status=idle]").wait_for(timeout=90_000)
-    news = page.get_by_role("button", name="No", exact=True)
-    if news.count():
-        news.first.click()
-    page.wait_for_timeout(1500)
-    dialog = page.locator(".jp-Dialog")
-    if dialog.count():
-        page.screenshot(path=str(artifacts / "jupyterhub-dialog.png"))
-        pytest.fail(f"JupyterLab shows a dialog: {dialog.first.inner_text()}")
-    run_cell(page, 2)  # the chapter's first code cell: ClaimHighlighter(article), no set-up
+    page = open_chapter(hub, browser, artifacts, "ana")
     widget = page.locator(".annotate-widget-article")
-    widget.wait_for(timeout=30_000)
     theirs = widget.locator("mark.annotate-classmate")
     theirs.first.wait_for(timeout=30_000)
     # The class also holds what earlier tests of this module posted: ben's words among them.
@@ -489,3 +495,41 @@ def test_the_teacher_opens_the_live_report_signed_in_by_the_hub(
         assert page.locator("#annotate-live-report").inner_text().strip() == ""
     finally:
         ana.close()
+
+
+@pytest.mark.browser
+def test_a_classmate_and_the_teacher_in_their_own_notebooks(
+    hub: dict[str, Any], browser: Any, artifacts: Path
+) -> None:
+    """ben and tess open the notebook chapter too: ben sees ana's note and adds his, tess
+    (the teacher) sees both students' notes in her widget."""
+    with service(hub, token(hub, "ana")) as a:
+        container = a.get("/me").json()["classes"][0]["container"]
+        body = json.dumps(note_on("a critical", "ana, for ben and tess"))
+        assert a.post(container, content=body, headers={"Content-Type": ANNO_TYPE}).is_success
+    ben = open_chapter(hub, browser, artifacts, "ben")
+    try:
+        listing = ben.locator(".annotate-widget-classmates")
+        listing.get_by_text("ana, for ben and tess").wait_for(timeout=30_000)
+        widget = ben.locator(".annotate-widget-article")
+        widget.get_by_text("remains steadfast", exact=False).first.scroll_into_view_if_needed()
+        select_words(ben, widget, "remains steadfast")
+        palette = ben.locator(".annotate-palette:not([hidden])")
+        palette.wait_for()
+        palette.get_by_role("button", name="Framing").click()
+        palette.get_by_role("textbox", name="Note").fill("ben, from his notebook")
+        palette.get_by_role("button", name="Save").click()
+        ben.wait_for_function(
+            "() => /Synced with your class/.test(document.body.innerText)", timeout=30_000
+        )
+    finally:
+        ben.close()
+    tess = open_chapter(hub, browser, artifacts, "tess")
+    try:
+        listing = tess.locator(".annotate-widget-classmates")
+        listing.get_by_text("ben, from his notebook").wait_for(timeout=30_000)
+        assert "ana, for ben and tess" in listing.inner_text()
+        listing.get_by_text("ben, from his notebook").scroll_into_view_if_needed()
+        tess.screenshot(path=str(artifacts / "jupyterhub-teacher-notebook.png"))
+    finally:
+        tess.close()
