@@ -172,7 +172,7 @@ import orjson
 from annotate.classroom import build_report, report_csv, report_html, write_class
 from annotate.classroom.merge import merge
 from annotate.exchange import read_annotations
-from annotate.model import Annotation
+from annotate.model import assemble
 exports, out, html = sys.argv[1:]
 phases = {}
 def cpu():
@@ -206,7 +206,7 @@ orjson.dumps(items)
 t = phase("floor: orjson writes the class file's items", t)
 keys = "id source exact prefix suffix start end creator created modified".split()
 row = {k: getattr(notes[0], k) for k in keys}
-made = [Annotation(**row) for _ in notes]
+made = [assemble(row) for _ in notes]
 t = phase("floor: one Annotation object per note, no checks", t)
 print(json.dumps(phases))
 """

@@ -205,14 +205,18 @@ WIDTHS = [320, 400, 640, 768, 960, 992, 1024, 1199, 1200, 1280, 1600]
 LOST_NOTES = """() => {
   const notes = [...document.querySelectorAll('aside.margin, aside.sidebar')];
   const boxes = notes.map((n) => n.getBoundingClientRect());
-  const out = boxes.filter((b) => b.right > innerWidth + 0.5).map((b) => `a note ends at ${b.right}`);
-  const walker = document.createTreeWalker(document.querySelector('.bd-article'), NodeFilter.SHOW_TEXT);
+  const out = boxes.filter((b) => b.right > innerWidth + 0.5)
+    .map((b) => `a note ends at ${b.right}`);
+  const article = document.querySelector('.bd-article');
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
   for (let t = walker.nextNode(); t; t = walker.nextNode()) {
     if (!t.data.trim() || notes.some((n) => n.contains(t))) continue;
     const range = document.createRange();
     range.selectNodeContents(t);
-    const under = [...range.getClientRects()].some((a) => a.width && boxes.some((b) =>
-      !(a.right <= b.left + 0.5 || a.left >= b.right - 0.5 || a.bottom <= b.top + 0.5 || a.top >= b.bottom - 0.5)));
+    const apart = (a, b) => a.right <= b.left + 0.5 || a.left >= b.right - 0.5
+      || a.bottom <= b.top + 0.5 || a.top >= b.bottom - 0.5;
+    const under = [...range.getClientRects()]
+      .some((a) => a.width && boxes.some((b) => !apart(a, b)));
     if (under) out.push(`text under a note: ${t.data.trim().slice(0, 40)}`);
   }
   return out;

@@ -8,6 +8,7 @@ of it: the fields read, or the error code (``model.ERROR_CODES``). Both
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -46,6 +47,9 @@ def python_outcome(data: Any) -> dict[str, Any]:
         ann = Annotation.from_w3c(data)
     except AnnotationError as err:
         return {"error": err.code}
+    # from_w3c builds without the dataclass's own checks (model.assemble): they hold all
+    # the same, and the dataclass's __init__ makes the very same annotation.
+    assert vars(dataclasses.replace(ann)) == vars(ann)
     record = {name: getattr(ann, FIELDS.get(name, name)) for name in FIELD_NAMES}
     return {
         "ok": {**record, "tags": list(ann.tags), "created": ann.created, "modified": ann.modified}

@@ -301,7 +301,8 @@ def test_shift_arrow_left_ends_the_selection_on_a_word(page: Any) -> None:
 
 
 def highlights(page: Any, n: int) -> list[str]:
-    """``n`` highlights at the start of the first blocks (headline, dek, ...); their ids in text order."""
+    """``n`` highlights at the start of the first blocks (headline, dek, ...): their ids,
+    in text order."""
     for block in ARTICLE.blocks[:n]:
         page.evaluate("([s, e]) => annotateLayer.open(s, e)", [block.start, block.start + 13])
         tab_to(page, ".annotate-save")
@@ -323,7 +324,7 @@ ENTRY = """() => [...document.querySelectorAll('.annotate-list .annotate-item-op
 
 
 def test_delete_from_the_list_moves_focus_to_the_next_entry(page: Any) -> None:
-    first, second, third = highlights(page, 3)
+    first, _, third = highlights(page, 3)
     open_panel(page)
     tab_to(page, ".annotate-list .annotate-item-open")
     page.keyboard.press("Tab")  # the second entry

@@ -15,7 +15,7 @@ import datetime as dt
 import getpass
 import os
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, Literal, NotRequired, TypedDict
 
 from . import wire
@@ -154,6 +154,8 @@ class Annotation:
     positioned: bool = field(default=True, compare=False)
 
     def __post_init__(self) -> None:
+        # Readers that check each field on the way in build with ``assemble`` instead:
+        # a change here must be made there too (tests/test_annotation_cases.py holds them).
         if not 0 <= self.start <= self.end:
             raise AnnotationError(f"start {self.start} and end {self.end} are not a span")
         if self.claim_type is not None and self.claim_type not in CLAIM_TYPES:
@@ -322,27 +324,30 @@ class Annotation:
         # No position given: none is made up (start = end = 0 marks it, never written).
         start, end = position if position else (0, 0)
         motivation = data.get("motivation", "")
-        return cls(
-            id=ident,
-            source=source,
-            exact=quote["exact"],
-            prefix=quote["prefix"],
-            suffix=quote["suffix"],
-            start=start,
-            end=end,
-            creator=name or "unknown",
-            created=created,
-            modified=modified,
-            claim_type=kind,
-            status=state,
-            note=note,
-            tags=tuple(tags),
-            orphan=position is None,
-            motivation=motivation if isinstance(motivation, str) else "",
-            audience=wire.audience(data.get("audience")),
-            canonical=wire.canonical(data),
-            scope=wire.scope(target),
-            positioned=position is not None,
+        # Each value was checked above as __post_init__ checks it: not a second time.
+        return assemble(
+            {
+                "id": ident,
+                "source": source,
+                "exact": quote["exact"],
+                "prefix": quote["prefix"],
+                "suffix": quote["suffix"],
+                "start": start,
+                "end": end,
+                "creator": name or "unknown",
+                "created": created,
+                "modified": modified,
+                "claim_type": kind,
+                "status": state,
+                "note": note,
+                "tags": tuple(tags),
+                "orphan": position is None,
+                "motivation": motivation if isinstance(motivation, str) else "",
+                "audience": wire.audience(data.get("audience")),
+                "canonical": wire.canonical(data),
+                "scope": wire.scope(target),
+                "positioned": position is not None,
+            }
         )
 
 
@@ -352,6 +357,27 @@ def _reply(cls: type[Annotation], data: dict[str, Any], target: str) -> Annotati
     stand_in = {"type": "TextQuoteSelector", "exact": target}
     parsed = cls.from_w3c({**data, "target": {"source": target, "selector": stand_in}})
     return replace(parsed, exact="", start=0, end=0, orphan=False, reply_to=target)
+
+
+_DEFAULTS = {f.name: f.default for f in fields(Annotation) if f.default is not MISSING}
+
+
+def assemble(values: dict[str, Any]) -> Annotation:
+    """An ``Annotation`` of ``values`` (fields left out take their defaults), not checked.
+
+    For readers that have checked each value as ``__post_init__`` checks it, on the
+    way in (``from_w3c``, a sealed class file): the dataclass's own ``__init__`` costs
+    four times as much, a tenth of a class-sized merge. The result is equal to
+    ``Annotation(**values)``.
+
+    >>> a = Annotation.new(source="urn:x", text="The cat sat.", start=4, end=7, creator="Ana")
+    >>> assemble(vars(a)) == a
+    True
+    """
+    made = object.__new__(Annotation)
+    # A frozen dataclass refuses setattr, not an update of its instance dict.
+    made.__dict__.update(_DEFAULTS, **values)
+    return made
 
 
 def default_motivation(a: Annotation) -> str:

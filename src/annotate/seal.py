@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .model import Annotation, now
+from .model import Annotation, assemble, now
 from .wire import audience, vocabulary_key
 
 __all__ = ["SEAL_KEY", "intact", "seal", "sealed_annotations", "unsealed"]
@@ -143,26 +143,28 @@ def _annotation(
         orphan = not positioned
         if not positioned:
             start = end = 0
-    return Annotation(
-        id=data["id"],
-        source=source,
-        exact=exact,
-        prefix=prefix,
-        suffix=suffix,
-        start=start,
-        end=end,
-        creator=data["creator"]["name"] or "unknown",
-        created=created,
-        modified=data.get("modified") or created,
-        claim_type=kind,
-        status=state,
-        note=note,
-        tags=tuple(tags),
-        orphan=orphan,
-        motivation=data.get("motivation", ""),
-        audience=audience(data.get("audience")),
-        reply_to=reply_to,
-        canonical=data.get("canonical"),
-        scope=scope,
-        positioned=positioned,
+    return assemble(
+        {
+            "id": data["id"],
+            "source": source,
+            "exact": exact,
+            "prefix": prefix,
+            "suffix": suffix,
+            "start": start,
+            "end": end,
+            "creator": data["creator"]["name"] or "unknown",
+            "created": created,
+            "modified": data.get("modified") or created,
+            "claim_type": kind,
+            "status": state,
+            "note": note,
+            "tags": tuple(tags),
+            "orphan": orphan,
+            "motivation": data.get("motivation", ""),
+            "audience": audience(data.get("audience")),
+            "reply_to": reply_to,
+            "canonical": data.get("canonical"),
+            "scope": scope,
+            "positioned": positioned,
+        }
     )
