@@ -91,19 +91,21 @@ def coverage(spans: Iterable[tuple[int, int, Hashable]]) -> list[tuple[int, int,
     for start, end, owner in spans:
         if end > start:
             by_owner[owner].append((start, end))
-    events: Counter[int] = Counter()
+    # A plain dict with get, not a Counter: a Counter's missing key costs a Python call.
+    events: dict[int, int] = {}
     for owned in by_owner.values():
         owned.sort()
         lo, hi = owned[0]
-        for start, end in owned[1:]:
+        for start, end in owned:
             if start <= hi:
-                hi = max(hi, end)
+                if end > hi:
+                    hi = end
                 continue
-            events[lo] += 1
-            events[hi] -= 1
+            events[lo] = events.get(lo, 0) + 1
+            events[hi] = events.get(hi, 0) - 1
             lo, hi = start, end
-        events[lo] += 1
-        events[hi] -= 1
+        events[lo] = events.get(lo, 0) + 1
+        events[hi] = events.get(hi, 0) - 1
     runs: list[tuple[int, int, int]] = []
     count, previous = 0, 0
     for pos in sorted(events):
@@ -126,8 +128,9 @@ def _chapter_name(source: str) -> str:
 def _top_passages(notes: list[NoteView], text: str | None) -> list[PassageView]:
     """The passages most students highlighted, most first, none overlapping.
 
-    A passage is the stretch the most students covered, widened to the span
-    students most often chose there, so it reads as words rather than a fragment.
+    ``notes`` are in order of start. A passage is the stretch the most students
+    covered, widened to the span students most often chose there, so it reads as
+    words rather than a fragment.
     """
     if text is None:
         # No article to place them on: the same quoted words make a passage.
@@ -139,16 +142,20 @@ def _top_passages(notes: list[NoteView], text: str | None) -> list[PassageView]:
             PassageView(start=-1, end=-1, text=words, students=len(who))
             for words, who in ranked[:_TOP_PASSAGES]
         ]
-    placed = [n for n in notes if not n["orphan"]]
-    runs = sorted(
-        coverage((n["start"], n["end"], n["student"]) for n in placed),
-        key=lambda r: (-r[2], r[0]),
-    )
+    placed = [(n["start"], n["end"], n["student"]) for n in notes if not n["orphan"]]
+    runs = sorted(coverage(placed), key=lambda r: (-r[2], r[0]))
+    # The notes come in order of start: those covering a run's start are found in a
+    # window of them, not the whole class's.
+    starts = [p[0] for p in placed]
+    longest = max((p[1] - p[0] for p in placed), default=0)
     chosen: list[PassageView] = []
     for start, end, count in runs:
         if any(start < p["end"] and p["start"] < end for p in chosen):
             continue
-        spans = Counter((n["start"], n["end"]) for n in placed if n["start"] <= start < n["end"])
+        window = placed[
+            bisect.bisect_left(starts, start - longest) : bisect.bisect_right(starts, start)
+        ]
+        spans = Counter((lo, hi) for lo, hi, _ in window if start < hi)
         (lo, hi), _ = max(spans.items(), key=lambda kv: (kv[1], kv[0][0] - kv[0][1], -kv[0][0]))
         if any(lo < p["end"] and p["start"] < hi for p in chosen):
             continue
@@ -165,18 +172,20 @@ def _top_passages(notes: list[NoteView], text: str | None) -> list[PassageView]:
 
 def _editor_claims(article: Article, notes: list[NoteView]) -> list[EditorClaimView]:
     placed = sorted(
-        (
+        [
             (n["start"], n["end"], n["student"], n["claimType"] or NO_TYPE)
             for n in notes
             if not n["orphan"]
-        ),
+        ],
     )
     starts = [p[0] for p in placed]
+    longest = max((p[1] - p[0] for p in placed), default=0)
     out = []
     for claim in article.claims:
-        # Only notes starting before the claim ends can overlap it.
-        upto = bisect.bisect_left(starts, claim.end)
-        hits = [p for p in placed[:upto] if p[1] > claim.start]
+        # Only notes starting before the claim ends, and at most the longest note's
+        # length before it starts, can overlap it.
+        lo = bisect.bisect_left(starts, claim.start - longest)
+        hits = [p for p in placed[lo : bisect.bisect_left(starts, claim.end)] if p[1] > claim.start]
         given: dict[str, set[int]] = defaultdict(set)
         for _, _, student, kind in hits:
             given[kind].add(student)
@@ -207,7 +216,7 @@ def build_report(
     # (often the teacher) no students of the heatmap.
     placed, _ = place_all([a for a in annotations if a.reply_to is None], where.article)
     names = sorted({a.creator for a in placed}, key=lambda n: (n.casefold(), n))
-    scrub: Callable[[str], str] = str
+    scrub: Callable[[str], str] | None = None
     if anonymize:
         mapping = pseudonyms(names)
         scrub = scrubber(mapping)
@@ -230,8 +239,11 @@ def build_report(
                 comparisons[i].append(compare(mine, article.claims))
     rows: dict[int, Counter[str]] = {i: Counter() for i in range(len(names))}
     for ch in chapters:
-        for n in ch["notes"]:
-            rows[n["student"]][n["claimType"] or NO_TYPE] += 1
+        # Counted by (student, type) in one C loop, then shared out: each student's
+        # types keep the order they first came in.
+        pairs = Counter((n["student"], n["claimType"]) for n in ch["notes"])
+        for (i, kind), count in pairs.items():
+            rows[i][kind or NO_TYPE] += count
     title = chapters[0]["title"] if len(chapters) == 1 else f"{len(chapters)} chapters"
     return ReportData(
         title=title,
@@ -255,15 +267,6 @@ def build_report(
             byStudent=[_score_view(i, Scores.of(c)) for i, c in comparisons.items()],
         ),
     )
-
-
-def _marks(notes: list[NoteView], students: int) -> dict[int, list[Mark]]:
-    """Each student's placed highlights (orphans have no place to compare)."""
-    by_student: dict[int, list[Mark]] = {i: [] for i in range(students)}
-    for n in notes:
-        if not n["orphan"]:
-            by_student[n["student"]].append(Mark(n["start"], n["end"], n["claimType"]))
-    return by_student
 
 
 def _score_view(student: int, s: Scores) -> StudentScoreView:
@@ -305,13 +308,17 @@ def _agreement(
         for f in found
     ]
     contested = []
-    # The notes are in order of start: those starting before a sentence ends are a prefix.
+    # The notes are in order of start: those that overlap a sentence start before it
+    # ends and at most the longest placed note's length before it starts.
     starts = [n["start"] for n in notes]
+    longest = max((n["end"] - n["start"] for n in notes if not n["orphan"]), default=0)
     for f in contested_order(found)[:_CONTESTED]:
         sides = []
         on = [
             i
-            for i in range(bisect.bisect_left(starts, f.end))
+            for i in range(
+                bisect.bisect_left(starts, f.start - longest), bisect.bisect_left(starts, f.end)
+            )
             if f.start < notes[i]["end"] and not notes[i]["orphan"] and notes[i]["note"].strip()
         ]
         for label, count in list(f.labels.items())[:_SIDES]:
@@ -348,42 +355,65 @@ def _chapter(
     article: Article | None,
     annotations: list[Annotation],
     student: dict[str, int],
-    scrub: Callable[[str], str],
+    scrub: Callable[[str], str] | None,
     students: int,
 ) -> tuple[ChapterView, dict[int, list[Mark]]]:
-    """The chapter's view, and each student's placed highlights in it (by student)."""
+    """The chapter's view, and each student's placed highlights in it (by student).
+
+    ``scrub`` replaces names in free text (``None``: the report keeps them).
+    """
     ends = [b.end for b in article.blocks] if article else []
-    notes = []
+    last = len(ends) - 1
+    notes: list[NoteView] = []
+    marks: dict[int, list[Mark]] = {i: [] for i in range(students)}
+    # A class repeats a few thousand spans 60,000 times: one Mark (and one block
+    # lookup) per distinct span, shared, rather than one per note.
+    known: dict[tuple[int, int, str | None], Mark] = {}
+    block_at: dict[int, int] = {}
     for a in sorted(annotations, key=lambda a: (a.start, a.end, student[a.creator])):
+        who = student[a.creator]
+        exact, note, tags = a.exact, a.note, list(a.tags)
+        if scrub is not None:
+            # An orphan's quote is the student's file, not the article: scrub it too.
+            exact = scrub(exact) if a.orphan else exact
+            note = scrub(note)
+            tags = [scrub(t) for t in tags]
         block = -1
-        if article is not None and not a.orphan:
-            block = min(bisect.bisect_right(ends, a.start), len(ends) - 1)
+        if not a.orphan:
+            if article is not None:
+                block = block_at.get(a.start, -2)
+                if block == -2:
+                    block = block_at[a.start] = min(bisect.bisect_right(ends, a.start), last)
+            key = (a.start, a.end, a.claim_type)
+            mark = known.get(key)
+            if mark is None:
+                mark = known[key] = Mark(*key)
+            marks[who].append(mark)
         notes.append(
-            NoteView(
-                student=student[a.creator],
-                claimType=a.claim_type,
-                status=a.status,
-                start=a.start,
-                end=a.end,
-                # An orphan's quote is the student's file, not the article: scrub it too.
-                exact=scrub(a.exact) if a.orphan else a.exact,
-                note=scrub(a.note),
-                tags=[scrub(t) for t in a.tags],
-                orphan=a.orphan,
-                block=block,
-                created=a.created,
-            )
+            {
+                "student": who,
+                "claimType": a.claim_type,
+                "status": a.status,
+                "start": a.start,
+                "end": a.end,
+                "exact": exact,
+                "note": note,
+                "tags": tags,
+                "orphan": a.orphan,
+                "block": block,
+                "created": a.created,
+            }
         )
     by_type: dict[str, list[NoteView]] = defaultdict(list)
     for n in notes:
         by_type[n["claimType"] or NO_TYPE].append(n)
     text = article.text if article else None
+    keep: Callable[[str], str] = scrub or str
     # A source no chapter answers to came from a student's file: it may hold a name.
-    name = _chapter_name(source) if article else scrub(_chapter_name(source))
-    marks = _marks(notes, students)
+    name = _chapter_name(source) if article else keep(_chapter_name(source))
     found, contested = _agreement(article, notes, marks) if article else ([], [])
     view = ChapterView(
-        source=source if article else scrub(source),
+        source=source if article else keep(source),
         name=name,
         title=article.title if article else name,
         text=text,
