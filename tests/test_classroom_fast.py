@@ -1,9 +1,10 @@
 """The class file's seal: read back unchecked only what merge wrote, exactly as checked.
 
 ``annotate.seal`` lets the report skip the checks merge already made. These tests
-hold its fast reading to ``Annotation.from_w3c`` on the shared parse cases
-(``tests/fixtures/annotation-cases.json``) and on annotations of every kind, and
-show that any edit, or a seal on a student's file, gets the full checks.
+hold its reading (``annotate.shapes.read(data, checked=False)``) to
+``Annotation.from_w3c`` on the shared parse cases (``tests/fixtures/annotation-cases.json``)
+and on annotations of every kind, and show that any edit, or a seal on a student's
+file, gets the full checks.
 """
 
 from __future__ import annotations
@@ -15,17 +16,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotate import wire
+from annotate import shapes, wire
 from annotate.classroom.merge import CLASS_LABEL, _item_json, merge, write_class
 from annotate.cli import main
 from annotate.exchange import ExchangeError, collection, parse_document, read_annotations
 from annotate.model import Annotation, AnnotationError
-from annotate.seal import intact, seal, sealed_annotations, unsealed
+from annotate.seal import intact, seal, unsealed
 from annotate.vocabulary import CLAIM_TYPES, STATUSES
 
 from .conftest import ROOT
@@ -100,7 +100,7 @@ def test_merge_seals_the_class_file_and_the_seal_covers_every_byte(tmp_path: Pat
 def test_a_sealed_annotation_reads_as_from_w3c_reads_it(ann: Annotation, tmp_path: Path) -> None:
     write_class(tmp_path / "class.json", [ann])
     data = (tmp_path / "class.json").read_bytes()
-    fast = sealed_annotations(orjson.loads(data))
+    fast = shapes.read(data, checked=False)
     slow = parse_document(data, trust_seal=False)
     assert fast is not None
     if not ann.created:  # a missing time is read as now(): the two readings differ in it
@@ -114,7 +114,7 @@ def test_a_class_file_of_every_kind_reads_as_from_w3c_reads_it(tmp_path: Path) -
     anns = [a for a in kinds() if a.created] * 2
     write_class(tmp_path / "class.json", anns)
     data = (tmp_path / "class.json").read_bytes()
-    fast = sealed_annotations(orjson.loads(data))
+    fast = shapes.read(data, checked=False)
     assert fast is not None
     assert [fields(a) for a in fast] == [fields(a) for a in parse_document(data)]
 
@@ -126,7 +126,7 @@ def test_each_valid_case_reads_the_same_through_the_seal(
     ann = Annotation.from_w3c(case["annotation"])
     write_class(tmp_path / "class.json", [ann])
     data = (tmp_path / "class.json").read_bytes()
-    fast = sealed_annotations(orjson.loads(data))
+    fast = shapes.read(data, checked=False)
     assert fast is not None
     assert [fields(a) for a in fast] == [fields(a) for a in parse_document(data, trust_seal=False)]
     assert fields(fast[0]) == fields(ann)
@@ -197,8 +197,7 @@ def test_a_sealed_file_the_fast_reading_cannot_follow_is_read_in_full(
     item: dict[str, Any], tmp_path: Path
 ) -> None:
     _forged(tmp_path / "class.json", item)
-    data = orjson.loads((tmp_path / "class.json").read_bytes())
-    assert sealed_annotations(data) is None
+    assert shapes.read((tmp_path / "class.json").read_bytes(), checked=False) is None
     try:
         want: Any = [fields(Annotation.from_w3c(item))]
     except AnnotationError as err:

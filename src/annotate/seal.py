@@ -4,9 +4,9 @@
 from the annotations it read. It ends that file with a seal: the SHA-256 of every
 byte before it. A reader that finds the seal intact holds, byte for byte, what
 merge wrote, so it builds the annotations without checking each part a second
-time (dates, offsets, ids, nesting): the report reads 60,000 notes in less than
-half the time. Any edit breaks the seal and the file is read like any other,
-checked in full, and refused with the file's name if it is bad.
+time (dates, offsets, ids, nesting: ``annotate.shapes.read(data, checked=False)``).
+Any edit breaks the seal and the file is read like any other, checked in full,
+and refused with the file's name if it is bad.
 
 The seal is a checksum, not a signature: it tells a file annotate wrote from one
 edited since, not from a forgery. That is why ``annotate merge``, where students'
@@ -25,15 +25,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from typing import Any
 
-from .model import Annotation, assemble, now
-from .wire import audience, vocabulary_key
-
-__all__ = ["SEAL_KEY", "intact", "seal", "sealed_annotations", "unsealed"]
+__all__ = ["SEAL_KEY", "intact", "seal", "unsealed"]
 
 SEAL_KEY = "annotate:seal"
-# The version names the shape sealed_annotations reads: a change to Annotation.to_w3c
+# The version names the shape annotate.shapes reads: a change to Annotation.to_w3c
 # that it does not follow must change it, and older seals are then read in full.
 _VERSION = "merge/1"
 _TAIL = re.compile(rb', "annotate:seal": "merge/1 sha256:([0-9a-f]{64})"\}\n\Z')
@@ -80,91 +76,3 @@ def unsealed(data: bytes) -> bytes:
     """
     found = _split(data)
     return data if found is None else data[: found[0]] + b"}\n"
-
-
-def sealed_annotations(data: Any) -> list[Annotation] | None:
-    """The annotations of a parsed class file whose seal is intact, or ``None``.
-
-    Each is what ``Annotation.from_w3c`` makes of the same item (the tests hold
-    the two to it), without its checks: merge made them. Anything unexpected
-    gives ``None``, and the caller reads the file in full.
-    """
-    # A tag's (claim type, status) by its exact spelling: a class file holds a handful.
-    named: dict[str, tuple[str | None, str | None]] = {}
-    try:
-        return [_annotation(item, named) for item in data["first"]["items"]]
-    except (KeyError, TypeError, IndexError, AttributeError, ValueError):
-        return None
-
-
-def _bodies(
-    raw: list[dict[str, Any]], named: dict[str, tuple[str | None, str | None]]
-) -> tuple[str, str | None, str | None, list[str]]:
-    """``wire.bodies`` of the list ``to_w3c`` wrote (every body an object with a value),
-    unchecked: each tag's spelling looked up once (``named``), the note not measured."""
-    note, kind, state, tags = "", None, None, []
-    for body in raw:
-        value = body["value"]
-        if body.get("purpose") == "tagging":
-            key = named.get(value)
-            if key is None:
-                key = named[value] = vocabulary_key(value)
-            if key[0]:
-                kind = key[0]
-            elif key[1]:
-                state = key[1]
-            else:
-                tags.append(value)
-        else:
-            note = f"{note}\n\n{value}" if note else value
-    return note, kind, state, tags
-
-
-def _annotation(
-    data: dict[str, Any], named: dict[str, tuple[str | None, str | None]]
-) -> Annotation:
-    """``Annotation.from_w3c`` of what ``Annotation.to_w3c`` wrote, unchecked."""
-    target = data["target"]
-    note, kind, state, tags = (
-        _bodies(data["body"], named) if "body" in data else ("", None, None, ())
-    )
-    created = data.get("created") or now()
-    if type(target) is str:  # a reply: no words of its own (model._reply)
-        source, exact, prefix, suffix, reply_to, scope = target, "", "", "", target, None
-        positioned = orphan = False
-        start = end = 0
-    else:
-        quote, *rest = target["selector"]
-        source, exact, reply_to, scope = target["source"], quote["exact"], None, target.get("scope")
-        prefix, suffix = quote["prefix"], quote["suffix"]
-        start, end = (rest[0]["start"], rest[0]["end"]) if rest else (0, 0)
-        # As wire.selectors reads it: a position that disagrees with the quote is none.
-        positioned = bool(rest) and end - start == len(exact)
-        orphan = not positioned
-        if not positioned:
-            start = end = 0
-    return assemble(
-        {
-            "id": data["id"],
-            "source": source,
-            "exact": exact,
-            "prefix": prefix,
-            "suffix": suffix,
-            "start": start,
-            "end": end,
-            "creator": data["creator"]["name"] or "unknown",
-            "created": created,
-            "modified": data.get("modified") or created,
-            "claim_type": kind,
-            "status": state,
-            "note": note,
-            "tags": tuple(tags),
-            "orphan": orphan,
-            "motivation": data.get("motivation", ""),
-            "audience": audience(data.get("audience")),
-            "reply_to": reply_to,
-            "canonical": data.get("canonical"),
-            "scope": scope,
-            "positioned": positioned,
-        }
-    )

@@ -31,6 +31,7 @@ __all__ = [
     "audience",
     "bodies",
     "canonical",
+    "date_time",
     "instant",
     "is_iri",
     "offset",
@@ -99,7 +100,7 @@ def instant(value: str) -> tuple[int, int]:
     >>> instant("2025-03-30T13:00:00+01:00") == instant("2025-03-30T12:00:00Z")
     True
     """
-    m = _date_time(value)
+    m = date_time(value)
     year, month, day, hour, minute, second = map(int, m.groups()[:6])
     zone = m.group(8) or "Z"
     zh, zm = (0, 0) if zone == "Z" else (int(zone[1:3]), int(zone[4:6]))
@@ -109,7 +110,7 @@ def instant(value: str) -> tuple[int, int]:
     return days * 86400 + hour * 3600 + minute * 60 + second - offset, nanos
 
 
-def _date_time(value: str) -> re.Match[str]:
+def date_time(value: str) -> re.Match[str]:
     """The parts of a W3C date-time, each in range; ``AnnotationError`` if it is none."""
     m = _DATE_TIME.fullmatch(value)
     if m is None:
@@ -178,7 +179,7 @@ def time(data: dict[str, Any], key: str, default: str) -> str:
         return default
     if not isinstance(value, str):
         raise AnnotationError(f"{key} must be date-time text", "time")
-    _date_time(value)
+    date_time(value)
     return value
 
 
