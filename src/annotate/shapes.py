@@ -147,14 +147,20 @@ def read(data: bytes | str, *, checked: bool = True) -> list[Annotation] | None:
     )
     # A tag's (claim type, status) by its exact spelling: a file holds a handful.
     named: dict[str, tuple[str | None, str | None]] = {}
+    # Text every note of a file repeats (its chapter, its author), kept once: merge's
+    # workers pickle each string object once, and the notes take less memory.
+    once: dict[str, str] = {}
     try:
-        return [_annotation(item, named, checked) for item in items]
+        return [_annotation(item, named, once, checked) for item in items]
     except (_Unusual, AnnotationError):
         return None
 
 
 def _annotation(
-    item: _Item, named: dict[str, tuple[str | None, str | None]], checked: bool
+    item: _Item,
+    named: dict[str, tuple[str | None, str | None]],
+    once: dict[str, str],
+    checked: bool,
 ) -> Annotation:
     """``Annotation.from_w3c`` of ``item``; ``_Unusual`` where it would read it otherwise."""
     ident = item.id
@@ -189,30 +195,32 @@ def _annotation(
     created = item.created or ""
     modified = item.modified or ""
     if checked:
-        for stamp in (created, modified):
-            if stamp:
-                date_time(stamp)
+        if created:
+            date_time(created)
+        if modified and modified != created:  # a note never edited: one time, checked once
+            date_time(modified)
     created = created or now()  # the clock read only when needed
+    modified = created if not modified or modified == created else modified
     if item.canonical == "":
         raise _Unusual
     return assemble(
         {
             "id": ident,
-            "source": source,
+            "source": once.setdefault(source, source),
             "exact": exact,
             "prefix": prefix,
             "suffix": suffix,
             "start": start,
             "end": end,
-            "creator": item.creator.name or "unknown",
+            "creator": once.setdefault(item.creator.name, item.creator.name) or "unknown",
             "created": created,
-            "modified": modified or created,
+            "modified": modified,
             "claim_type": kind,
             "status": state,
             "note": note,
             "tags": tuple(tags),
             "orphan": orphan,
-            "motivation": item.motivation,
+            "motivation": once.setdefault(item.motivation, item.motivation),
             "audience": _audience(item.audience),
             "reply_to": reply_to,
             "canonical": item.canonical,
