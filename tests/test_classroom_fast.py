@@ -10,8 +10,10 @@ file, gets the full checks.
 from __future__ import annotations
 
 import calendar
+import copy
 import dataclasses
 import json
+import pickle
 import re
 from pathlib import Path
 from typing import Any
@@ -322,3 +324,10 @@ def test_a_time_is_checked_as_its_numbers_say(
         assert err.code == "time"
         accepted = False
     assert accepted == in_range_as_numbers(value)
+
+
+@pytest.mark.parametrize("ann", kinds(), ids=lambda a: a.id)
+def test_an_annotation_pickles_and_copies_whole(ann: Annotation) -> None:
+    """Merge's workers send annotations back pickled (``Annotation.__reduce__``)."""
+    for back in (pickle.loads(pickle.dumps(ann)), copy.deepcopy(ann), copy.copy(ann)):
+        assert type(back) is Annotation and fields(back) == fields(ann)
