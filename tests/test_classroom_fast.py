@@ -166,7 +166,7 @@ def _forged(path: Path, item: dict[str, Any]) -> None:
     """A file sealed as merge seals, holding an ``item`` merge would never have written."""
     whole = collection([BASE])
     whole["first"]["items"] = [item]
-    path.write_text("".join(seal([json.dumps(whole, ensure_ascii=False)])), encoding="utf-8")
+    path.write_bytes(b"".join(seal([json.dumps(whole, ensure_ascii=False).encode()])))
 
 
 def test_merge_checks_a_sealed_student_file_in_full(tmp_path: Path) -> None:

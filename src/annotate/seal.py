@@ -13,7 +13,7 @@ edited since, not from a forgery. That is why ``annotate merge``, where students
 files come in, never trusts one: ``read_annotations`` trusts a seal only when asked
 (``trust_seal=True``: the report, feedback and ClassView).
 
->>> text = "".join(seal(['{"type": "AnnotationCollection", ', '"items": []}']))
+>>> text = b"".join(seal([b'{"type": "AnnotationCollection", ', b'"items": []}'])).decode()
 >>> text[:72]
 '{"type": "AnnotationCollection", "items": [], "annotate:seal": "merge/1 '
 >>> intact(text.encode()), intact(text.replace("items", "item5").encode())
@@ -34,23 +34,22 @@ SEAL_KEY = "annotate:seal"
 _VERSION = "merge/1"
 _TAIL = re.compile(rb', "annotate:seal": "merge/1 sha256:([0-9a-f]{64})"\}\n\Z')
 _LONGEST_TAIL = 120
-_CHUNK = 1 << 20
 
 
-def seal(parts: Sequence[str]) -> list[str]:
-    """``parts`` (one JSON object, in pieces) with the seal as its last member, a newline.
+def seal(parts: Sequence[bytes]) -> list[bytes]:
+    """``parts`` (one JSON object in UTF-8, in pieces) with the seal as its last member,
+    and a newline.
 
-    In pieces, so a class file's 40 MB is neither joined nor encoded whole again
-    to be sealed (:func:`annotate.classroom.merge.write_atomic` writes them).
+    In pieces, so a class file's 40 MB is not joined again to be sealed
+    (:func:`annotate.classroom.merge.write_atomic` writes them).
     """
-    if not parts or not parts[-1].endswith("}"):
+    if not parts or not parts[-1].endswith(b"}"):
         raise ValueError("only a JSON object can be sealed")
     body = [*parts[:-1], parts[-1][:-1]]
     digest = hashlib.sha256()
     for part in body:
-        for at in range(0, len(part), _CHUNK):
-            digest.update(part[at : at + _CHUNK].encode("utf-8"))
-    return [*body, f', "{SEAL_KEY}": "{_VERSION} sha256:{digest.hexdigest()}"}}\n']
+        digest.update(part)
+    return [*body, f', "{SEAL_KEY}": "{_VERSION} sha256:{digest.hexdigest()}"}}\n'.encode()]
 
 
 def _split(data: bytes) -> tuple[int, bytes] | None:
@@ -71,7 +70,7 @@ def intact(data: bytes) -> bool:
 def unsealed(data: bytes) -> bytes:
     """``data`` as it would be without its seal (unchanged when it has none).
 
-    >>> unsealed("".join(seal(['{"a": 1}'])).encode())
+    >>> unsealed(b"".join(seal([b'{"a": 1}'])))
     b'{"a": 1}\\n'
     """
     found = _split(data)

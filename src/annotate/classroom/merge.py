@@ -57,9 +57,9 @@ CLASS_LABEL = "Class annotations (annotate merge)"
 _string = encode_basestring
 _NOTE = '{"type": "TextualBody", "format": "text/plain", "purpose": "commenting", "value": %s}'
 _TAG = '{"type": "TextualBody", "purpose": "tagging", "value": %s}'
-# An annotation's JSON in the class file, by id(): the annotation is kept beside its
-# text, so neither is freed and its id() reused while the mapping lives.
-Written = dict[int, tuple[Annotation, str]]
+# An annotation's JSON in the class file (UTF-8), by id(): the annotation is kept beside
+# its text, so neither is freed and its id() reused while the mapping lives.
+Written = dict[int, tuple[Annotation, bytes]]
 _NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
 _FILES_PER_WORKER = 32  # fewer files per core are read faster than a worker starts
 
@@ -173,7 +173,7 @@ def keep_latest(annotations: Iterable[Annotation]) -> list[Annotation]:
     return list(kept.values())
 
 
-def _read(path: Path) -> tuple[list[Annotation], list[str], list[str]] | Skipped:
+def _read(path: Path) -> tuple[list[Annotation], list[bytes], list[str]] | Skipped:
     """A file's annotations and each one's JSON in the class file, or why it was skipped.
 
     Written here, in the worker that read the file, a note that placement leaves as
@@ -185,7 +185,7 @@ def _read(path: Path) -> tuple[list[Annotation], list[str], list[str]] | Skipped
         annotations = read_annotations(path, left_out=left_out)
     except ExchangeError as err:
         return Skipped(str(path), f"{err.item}: {err.reason}" if err.item else err.reason)
-    return annotations, [_item_json(a) for a in annotations], left_out
+    return annotations, [_item_json(a).encode("utf-8") for a in annotations], left_out
 
 
 def _item_json(a: Annotation) -> str:
@@ -258,7 +258,7 @@ def merge(
     left_out: list[str] = []
     with contextlib.ExitStack() as stack:
         pool = _readers(len(files), workers)
-        results: Iterable[tuple[list[Annotation], list[str], list[str]] | Skipped] = map(
+        results: Iterable[tuple[list[Annotation], list[bytes], list[str]] | Skipped] = map(
             _read, files
         )
         if pool is not None:
@@ -291,9 +291,9 @@ def merge(
     )
 
 
-def write_atomic(path: str | Path, text: str | list[str]) -> None:
-    """Write ``text`` (or its pieces) to ``path`` whole or not at all: a temporary file,
-    then a rename.
+def write_atomic(path: str | Path, text: str | list[str] | list[bytes]) -> None:
+    """Write ``text`` (or its pieces, text or UTF-8) to ``path`` whole or not at all: a
+    temporary file, then a rename.
 
     A failure leaves any existing ``path`` as it was.
     """
@@ -303,8 +303,10 @@ def write_atomic(path: str | Path, text: str | list[str]) -> None:
     except OSError as err:
         raise OSError(err.errno, err.strerror, str(path)) from err
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.writelines([text] if isinstance(text, str) else text)
+        parts = [text] if isinstance(text, str) else text
+        binary = bool(parts) and isinstance(parts[0], bytes)
+        with os.fdopen(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="") as out:
+            out.writelines(parts)  # type: ignore[arg-type]  # bytes to "wb", text to "w"
             out.flush()
             os.fsync(out.fileno())
         # mkstemp makes the file private (0600); give it the mode a plain write would.
@@ -335,10 +337,14 @@ def write_class(
     items = []
     for a in annotations:
         known = texts.get(id(a))
-        items.append(known[1] if known is not None and known[0] is a else _item_json(a))
+        items.append(
+            known[1] if known is not None and known[0] is a else _item_json(a).encode("utf-8")
+        )
     head = collection([], label=CLASS_LABEL)
     head["total"] = len(annotations)
     # Compact JSON: a class file is for programs; the C encoder only runs without indent.
     # The items go where json.dumps would put them, separated as it separates them.
     before, after = json.dumps(head, ensure_ascii=False).split('"items": []', 1)
-    write_atomic(path, seal([before, '"items": [', ", ".join(items), "]", after]))
+    # In UTF-8 from here on: each note was encoded once, by the worker that read it.
+    parts = [f'{before}"items": ['.encode(), b", ".join(items), f"]{after}".encode()]
+    write_atomic(path, seal(parts))
