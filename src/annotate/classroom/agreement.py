@@ -339,7 +339,10 @@ def _agreement(
     text: str, start: int, end: int, coders: Mapping[int, Sequence[Mark]]
 ) -> SentenceAgreement:
     """The figures of ``text[start:end]`` from the marks in it of the students who marked it."""
-    labels = Counter(label for ms in coders.values() for label in {m.label for m in ms})
+    # ``Mark.label`` written out: a class's sentence has thousands of marks.
+    labels = Counter(
+        label for ms in coders.values() for label in {m.claim_type or NO_TYPE for m in ms}
+    )
     total = sum(labels.values())
     # ``+ 0.0``: one label's entropy is -0.0, which would print as "-0".
     ranked = dict(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0])))
