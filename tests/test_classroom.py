@@ -401,10 +401,18 @@ def test_place_anchors_each_distinct_target_once(
     calls = counting(monkeypatch)
     notes = [mark(book, "port", f"S{i}") for i in range(50)]
     notes += [mark(book, "The navy", f"S{i}", nth=1) for i in range(50)]
+    # Made on an older text, where the words stood one character later: each moves.
+    older = [replace(n, start=n.start + 1, end=n.end + 1) for n in notes]
+    placed, counts = placement.place_all(older, Placement(tmp_path / "book").article)
+    assert calls == [1, 1]
+    assert counts == {"anchored": 0, "moved": 100, "orphaned": 0}
+    assert [a.id for a in placed] == [a.id for a in notes]
+    assert [(a.start, a.end) for a in placed] == [(a.start, a.end) for a in notes]
+    # Where they say, with their context: placed as they are, nothing looked for.
     placed, counts = placement.place_all(notes, Placement(tmp_path / "book").article)
     assert calls == [1, 1]
     assert counts == {"anchored": 100, "moved": 0, "orphaned": 0}
-    assert [a.id for a in placed] == [a.id for a in notes]
+    assert all(p is n for p, n in zip(placed, notes, strict=True))
 
 
 words_of = st.sampled_from(

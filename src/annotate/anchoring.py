@@ -37,6 +37,7 @@ __all__ = [
     "Located",
     "anchor",
     "describe",
+    "in_place",
     "locate",
 ]
 
@@ -131,14 +132,30 @@ def _context(text: str, start: int, end: int, prefix: str, suffix: str) -> float
     return (before + after) / 2
 
 
-def _supported(text: str, start: int, prefix: str, exact: str, suffix: str) -> bool:
-    """Whether the words around ``text[start:]`` support the quote there."""
+def in_place(text: str, start: int, exact: str, prefix: str, suffix: str) -> bool:
+    """Whether ``exact`` stands at ``start`` in ``text``, its whole context around it.
+
+    :func:`locate` then finds it there first, and nothing is described anew: most
+    of a class's notes were made on the current text, and are placed by this alone.
+
+    >>> in_place("The cat sat.", 4, "cat", "The ", " sat")
+    True
+    >>> in_place("A cat sat.", 2, "cat", "The ", " sat")
+    False
+    """
     end = start + len(exact)
-    if (
-        text[max(0, start - len(prefix)) : start] == prefix
+    return (
+        text[start:end] == exact
+        and text[max(0, start - len(prefix)) : start] == prefix
         and text[end : end + len(suffix)] == suffix
-    ):
+    )
+
+
+def _supported(text: str, start: int, prefix: str, exact: str, suffix: str) -> bool:
+    """Whether the words around ``text[start:]`` (which holds ``exact``) support it there."""
+    if in_place(text, start, exact, prefix, suffix):
         return True
+    end = start + len(exact)
     return _context(text, start, end, prefix, suffix) >= _CONTEXT_MIN and agrees(
         text, start, end, prefix, exact, suffix
     )
