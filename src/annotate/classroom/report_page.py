@@ -26,11 +26,11 @@ from .report_views import ReportData
 __all__ = ["report_html", "script_json"]
 
 _JSON_ESCAPES = (
-    ("<", "\\u003c"),
-    (">", "\\u003e"),
-    ("&", "\\u0026"),
-    ("\u2028", "\\u2028"),
-    ("\u2029", "\\u2029"),
+    (b"<", b"\\u003c"),
+    (b">", b"\\u003e"),
+    (b"&", b"\\u0026"),
+    ("\u2028".encode(), b"\\u2028"),
+    ("\u2029".encode(), b"\\u2029"),
 )
 
 
@@ -39,11 +39,15 @@ def script_json(data: Any) -> str:
     # orjson writes what json.dumps(ensure_ascii=False, separators=(",", ":")) writes,
     # the same characters escaped, at a tenth of the time; a number may be spelt
     # another way (0.00001 for 1e-05), the same value to any JSON reader.
-    text = orjson.dumps(data).decode("utf-8")
-    # str.replace five times over is some twenty times faster than str.translate here.
+    text = orjson.dumps(data)
+    # Escaped in the UTF-8 bytes, before decoding: in UTF-8 no character's bytes turn
+    # up inside another's, and a byte search is several times faster than a search in
+    # a str holding any non-ASCII character. U+2028 and U+2029 end in a byte (A8, A9)
+    # that most texts lack: a one-byte scan says whether to look for them at all.
     for raw, escaped in _JSON_ESCAPES:
-        text = text.replace(raw, escaped)
-    return text
+        if raw[-1:] in text:
+            text = text.replace(raw, escaped)
+    return text.decode("utf-8")
 
 
 def _inline(name: str, tag: str) -> str:
