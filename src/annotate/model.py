@@ -394,7 +394,10 @@ def assemble(values: dict[str, Any]) -> Annotation:
     """
     made = object.__new__(Annotation)
     # A frozen dataclass refuses setattr, not an update of its instance dict.
-    made.__dict__.update(_DEFAULTS, **values)
+    own = made.__dict__
+    if len(values) < len(_NAMES):
+        own.update(_DEFAULTS)
+    own.update(values)
     return made
 
 

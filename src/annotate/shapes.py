@@ -123,6 +123,9 @@ class _Collection(
 _DECODER = msgspec.json.Decoder(_Collection | _Page | _Item | list[_Item])
 
 
+_NO_BODY: tuple[str, None, None, tuple[str, ...]] = ("", None, None, ())
+
+
 class _Unusual(Exception):
     """An item ``from_w3c`` reads another way, or refuses: the long way decides."""
 
@@ -189,7 +192,7 @@ def _annotation(
             if not positioned:
                 start = end = 0
         orphan = not positioned
-    note, kind, state, tags = _bodies(item.body, named)
+    note, kind, state, tags = _bodies(item.body, named) if item.body else _NO_BODY
     if checked and len(note) > NOTE_LIMIT // 4 and len(note.encode("utf-8")) > NOTE_LIMIT:
         raise _Unusual
     created = item.created or ""
