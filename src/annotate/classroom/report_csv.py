@@ -70,10 +70,20 @@ def _against_editor(chapter: ChapterView) -> Callable[[NoteView], tuple[str, str
     starts = [s["start"] for s in sentences]
     figures = [(_figure(s["alpha"]), _figure(s["entropy"])) for s in sentences]
 
-    # A class highlights the same spans over and over: each span is matched once.
+    # A class highlights the same spans over and over: each span is matched once, and
+    # only against the claims it overlaps (most it does not).
     @functools.cache
     def claim_at(start: int, end: int) -> EditorClaimView | None:
-        return next((c for c in claims if matches((start, end), (c["start"], c["end"]))), None)
+        return next(
+            (
+                c
+                for c in claims
+                if c["start"] < end
+                and start < c["end"]
+                and matches((start, end), (c["start"], c["end"]))
+            ),
+            None,
+        )
 
     def cells(n: NoteView) -> tuple[str, str, str, str]:
         if n["orphan"] or chapter["text"] is None:
