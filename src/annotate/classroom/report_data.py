@@ -81,6 +81,8 @@ _CONTESTED = 6  # contested passages shown per chapter
 _SIDES = 3  # labels shown per contested passage
 _NOTES_PER_SIDE = 3
 
+_Span = tuple[int, int, int]  # a placed note's start, end and student
+
 
 def coverage(spans: Iterable[tuple[int, int, Hashable]]) -> list[tuple[int, int, int]]:
     """Runs ``(start, end, count)`` of how many distinct owners cover each position.
@@ -126,12 +128,14 @@ def _chapter_name(source: str) -> str:
     return source
 
 
-def _top_passages(notes: list[NoteView], text: str | None) -> list[PassageView]:
+def _top_passages(
+    notes: list[NoteView], placed: list[_Span], text: str | None
+) -> list[PassageView]:
     """The passages most students highlighted, most first, none overlapping.
 
-    ``notes`` are in order of start. A passage is the stretch the most students
-    covered, widened to the span students most often chose there, so it reads as
-    words rather than a fragment.
+    ``placed`` are the placed ones of ``notes``, in order of start. A passage is the
+    stretch the most students covered, widened to the span students most often
+    chose there, so it reads as words rather than a fragment.
     """
     if text is None:
         # No article to place them on: the same quoted words make a passage.
@@ -143,7 +147,6 @@ def _top_passages(notes: list[NoteView], text: str | None) -> list[PassageView]:
             PassageView(start=-1, end=-1, text=words, students=len(who))
             for words, who in ranked[:_TOP_PASSAGES]
         ]
-    placed = [(n["start"], n["end"], n["student"]) for n in notes if not n["orphan"]]
     runs = sorted(coverage(placed), key=lambda r: (-r[2], r[0]))
     # The notes come in order of start: those covering a run's start are found in a
     # window of them, not the whole class's.
@@ -171,13 +174,11 @@ def _top_passages(notes: list[NoteView], text: str | None) -> list[PassageView]:
     return chosen
 
 
-def _editor_claims(article: Article, notes: list[NoteView]) -> list[EditorClaimView]:
+def _editor_claims(
+    article: Article, placed_by_type: dict[str, list[_Span]]
+) -> list[EditorClaimView]:
     placed = sorted(
-        [
-            (n["start"], n["end"], n["student"], n["claimType"] or NO_TYPE)
-            for n in notes
-            if not n["orphan"]
-        ],
+        [(a, b, student, kind) for kind, spans in placed_by_type.items() for a, b, student in spans]
     )
     starts = [p[0] for p in placed]
     longest = max((p[1] - p[0] for p in placed), default=0)
@@ -290,9 +291,11 @@ def _score_view(student: int, s: Scores) -> StudentScoreView:
 
 
 def _agreement(
-    article: Article, notes: list[NoteView], marks: dict[int, list[Mark]]
+    article: Article, notes: list[NoteView], starts: list[int], marks: dict[int, list[Mark]]
 ) -> tuple[list[SentenceView], list[ContestedView]]:
-    """Every sentence's agreement, and the most contested with notes from each side."""
+    """Every sentence's agreement, and the most contested with notes from each side.
+
+    ``starts`` are the notes' starts (they come in order of start)."""
     spans = [
         span for block in article.blocks for span in sentences(article.text, block.start, block.end)
     ]
@@ -310,10 +313,9 @@ def _agreement(
         for f in found
     ]
     contested = []
-    # The notes are in order of start: those that overlap a sentence start before it
-    # ends and at most the longest placed note's length before it starts.
-    starts = [n["start"] for n in notes]
-    longest = max((n["end"] - n["start"] for n in notes if not n["orphan"]), default=0)
+    # The notes that overlap a sentence start before it ends and at most the longest
+    # placed note's length before it starts.
+    longest = max((m.end - m.start for ms in marks.values() for m in ms), default=0)
     for f in contested_order(found)[:_CONTESTED]:
         shown = list(f.labels.items())[:_SIDES]
         # The longest notes argue a side best, one per student: so each student's
@@ -366,6 +368,10 @@ def _chapter(
     last = len(ends) - 1
     notes: list[NoteView] = []
     by_type: dict[str, list[NoteView]] = defaultdict(list)
+    # What the passages, claims and sentences look up, gathered here while each note
+    # is at hand: 60,000 dicts read again key by key cost a pass over memory each.
+    starts: list[int] = []
+    placed: dict[str, list[_Span]] = defaultdict(list)
     marks: dict[int, list[Mark]] = {i: [] for i in range(students)}
     # A class repeats a few thousand spans 60,000 times: one Mark per distinct span,
     # shared, rather than one per note.
@@ -379,8 +385,11 @@ def _chapter(
             exact = scrub(exact) if a.orphan else exact
             note = scrub(note)
             tags = [scrub(t) for t in tags]
+        kind = a.claim_type or NO_TYPE
+        starts.append(a.start)
         block = -1
         if not a.orphan:
+            placed[kind].append((a.start, a.end, who))
             if ends:
                 # Placed notes come in order of start: their block only ever moves on.
                 while at < last and ends[at] <= a.start:
@@ -405,12 +414,12 @@ def _chapter(
             "created": a.created,
         }
         notes.append(entry)
-        by_type[a.claim_type or NO_TYPE].append(entry)
+        by_type[kind].append(entry)
     text = article.text if article else None
     keep: Callable[[str], str] = scrub or str
     # A source no chapter answers to came from a student's file: it may hold a name.
     name = _chapter_name(source) if article else keep(_chapter_name(source))
-    found, contested = _agreement(article, notes, marks) if article else ([], [])
+    found, contested = _agreement(article, notes, starts, marks) if article else ([], [])
     view = ChapterView(
         source=source if article else keep(source),
         name=name,
@@ -419,9 +428,9 @@ def _chapter(
         blocks=[BlockView(kind=b.kind, start=b.start, end=b.end) for b in article.blocks]
         if article
         else [],
-        editorClaims=_editor_claims(article, notes) if article else [],
+        editorClaims=_editor_claims(article, placed) if article else [],
         notes=notes,
-        top={k: _top_passages(v, text) for k, v in by_type.items()},
+        top={k: _top_passages(v, placed[k], text) for k, v in by_type.items()},
         sentences=found,
         contested=contested,
     )
