@@ -129,13 +129,13 @@ def _chapter_name(source: str) -> str:
 
 
 def _top_passages(
-    notes: list[NoteView], placed: list[_Span], text: str | None
+    notes: list[NoteView], placed: list[_Span], longest: int, text: str | None
 ) -> list[PassageView]:
     """The passages most students highlighted, most first, none overlapping.
 
-    ``placed`` are the placed ones of ``notes``, in order of start. A passage is the
-    stretch the most students covered, widened to the span students most often
-    chose there, so it reads as words rather than a fragment.
+    ``placed`` are the placed ones of ``notes``, in order of start, none longer than
+    ``longest``. A passage is the stretch the most students covered, widened to the
+    span students most often chose there, so it reads as words rather than a fragment.
     """
     if text is None:
         # No article to place them on: the same quoted words make a passage.
@@ -151,7 +151,6 @@ def _top_passages(
     # The notes come in order of start: those covering a run's start are found in a
     # window of them, not the whole class's.
     starts = [p[0] for p in placed]
-    longest = max((p[1] - p[0] for p in placed), default=0)
     chosen: list[PassageView] = []
     for start, end, count in runs:
         if any(start < p["end"] and p["start"] < end for p in chosen):
@@ -175,13 +174,12 @@ def _top_passages(
 
 
 def _editor_claims(
-    article: Article, placed_by_type: dict[str, list[_Span]]
+    article: Article, placed_by_type: dict[str, list[_Span]], longest: int
 ) -> list[EditorClaimView]:
     placed = sorted(
         [(a, b, student, kind) for kind, spans in placed_by_type.items() for a, b, student in spans]
     )
     starts = [p[0] for p in placed]
-    longest = max((p[1] - p[0] for p in placed), default=0)
     out = []
     for claim in article.claims:
         # Only notes starting before the claim ends, and at most the longest note's
@@ -291,11 +289,17 @@ def _score_view(student: int, s: Scores) -> StudentScoreView:
 
 
 def _agreement(
-    article: Article, notes: list[NoteView], starts: list[int], marks: dict[int, list[Mark]]
+    article: Article,
+    notes: list[NoteView],
+    starts: list[int],
+    longest: int,
+    marks: dict[int, list[Mark]],
 ) -> tuple[list[SentenceView], list[ContestedView]]:
     """Every sentence's agreement, and the most contested with notes from each side.
 
-    ``starts`` are the notes' starts (they come in order of start)."""
+    ``starts`` are the notes' starts (they come in order of start); no placed note
+    is longer than ``longest``.
+    """
     spans = [
         span for block in article.blocks for span in sentences(article.text, block.start, block.end)
     ]
@@ -315,7 +319,6 @@ def _agreement(
     contested = []
     # The notes that overlap a sentence start before it ends and at most the longest
     # placed note's length before it starts.
-    longest = max((m.end - m.start for ms in marks.values() for m in ms), default=0)
     for f in contested_order(found)[:_CONTESTED]:
         shown = list(f.labels.items())[:_SIDES]
         # The longest notes argue a side best, one per student: so each student's
@@ -416,10 +419,11 @@ def _chapter(
         notes.append(entry)
         by_type[kind].append(entry)
     text = article.text if article else None
+    longest = max((m.end - m.start for m in known.values()), default=0)
     keep: Callable[[str], str] = scrub or str
     # A source no chapter answers to came from a student's file: it may hold a name.
     name = _chapter_name(source) if article else keep(_chapter_name(source))
-    found, contested = _agreement(article, notes, starts, marks) if article else ([], [])
+    found, contested = _agreement(article, notes, starts, longest, marks) if article else ([], [])
     view = ChapterView(
         source=source if article else keep(source),
         name=name,
@@ -428,9 +432,9 @@ def _chapter(
         blocks=[BlockView(kind=b.kind, start=b.start, end=b.end) for b in article.blocks]
         if article
         else [],
-        editorClaims=_editor_claims(article, placed) if article else [],
+        editorClaims=_editor_claims(article, placed, longest) if article else [],
         notes=notes,
-        top={k: _top_passages(v, placed[k], text) for k, v in by_type.items()},
+        top={k: _top_passages(v, placed[k], longest, text) for k, v in by_type.items()},
         sentences=found,
         contested=contested,
     )
