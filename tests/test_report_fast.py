@@ -220,13 +220,12 @@ def test_the_report_finds_in_windows_what_a_full_scan_finds(
     )
     for claim in chapter["editorClaims"]:
         hits = [p for p in placed if p[0] < claim["end"] and claim["start"] < p[1]]
-        given_: dict[str, set[int]] = {}
+        by_kind: dict[str, set[int]] = {}
         for _, _, who, kind in hits:
-            given_.setdefault(kind, set()).add(who)
+            by_kind.setdefault(kind, set()).add(who)
         assert claim["students"] == len({p[2] for p in hits})
-        assert claim["types"] == {
-            k: len(v) for k, v in sorted(given_.items(), key=lambda kv: -len(kv[1]))
-        }
+        ranked = sorted(by_kind.items(), key=lambda kv: -len(kv[1]))
+        assert list(claim["types"].items()) == [(k, len(v)) for k, v in ranked]
     for passage in chapter["contested"]:
         for side in passage["sides"]:
             assert side["notes"] == plain_sides(
