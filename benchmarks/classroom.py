@@ -161,7 +161,8 @@ print(json.dumps({"wall": time.perf_counter() - t, "rc": rc, "messages": message
 
 
 # Where each command's time goes, phase by phase, in one process (the cyclic GC paused
-# as the commands pause it); CPU seconds of this process and of the merge's workers.
+# as the commands pause it); CPU seconds of this process and of its workers (merge's readers,
+# the report's agreement: counted once each has ended).
 _PHASES = """
 import gc, json, os, resource, sys, time
 from pathlib import Path
@@ -171,6 +172,8 @@ from annotate.cli import main  # every module the commands import
 import orjson
 from annotate.classroom import build_report, report_csv, report_html, write_class
 from annotate.classroom.merge import merge
+from annotate.beside import worker
+from annotate.classroom.agreement import load_alpha
 from annotate.exchange import read_annotations
 from annotate.model import assemble
 exports, out, html = sys.argv[1:]
@@ -187,10 +190,11 @@ t = phase("merge: read, check (workers), de-duplicate, place", t)
 write_class(out, merged.annotations, merged.texts)
 t = phase("merge: write the class file", t)
 del merged
-notes = read_annotations(out, trust_seal=True)  # as annotate report reads it
-t = phase("report: read the sealed class file", t)
-data = build_report(notes, Path("."))
-t = phase("report: build (place, notes, agreement)", t)
+with worker(load_alpha) as pool:  # as annotate report does: the agreement beside
+    notes = read_annotations(out, trust_seal=True)
+    t = phase("report: read the sealed class file", t)
+    data = build_report(notes, Path("."), pool=pool)
+t = phase("report: build (place, notes; agreement beside)", t)  # the worker's CPU too
 page = report_html(data)
 t = phase("report: the page", t)
 sheet = report_csv(data)

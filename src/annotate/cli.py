@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .article import ArticleError, Chapters, book_root, load_article
+from .beside import worker
 from .classroom import (
     book_folder,
     build_report,
@@ -24,6 +25,7 @@ from .classroom import (
     write_atomic,
     write_class,
 )
+from .classroom.agreement import load_alpha
 from .classroom.feedback import student_feedback
 from .classroom.merge import merge
 from .exchange import ExchangeError, dump_collection, read_annotations, write_csv
@@ -176,9 +178,12 @@ def _merge_command(args: argparse.Namespace) -> int:
 
 @_bulk()
 def _report_command(args: argparse.Namespace) -> int:
-    annotations = read_annotations(args.class_file, trust_seal=True)
-    root = book_folder(args.book)
-    data = build_report(annotations, root, anonymize=args.anonymize)
+    # A second process works out the agreement (numpy loads there while the file is
+    # read here), while this one lays out the notes.
+    with worker(load_alpha) as pool:
+        annotations = read_annotations(args.class_file, trust_seal=True)
+        root = book_folder(args.book)
+        data = build_report(annotations, root, anonymize=args.anonymize, pool=pool)
     for chapter in data["chapters"]:
         if chapter["text"] is None:
             print(

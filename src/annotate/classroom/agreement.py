@@ -387,6 +387,15 @@ def _alpha(
     return value, ""
 
 
+def load_alpha() -> None:
+    """Import what Krippendorff's alpha needs (numpy: a tenth of a second) now.
+
+    The report runs it first in the process that will work out the alphas
+    (``annotate.beside.worker``), while the class file is read.
+    """
+    import krippendorff  # noqa: F401
+
+
 def contested_order(found: Iterable[SentenceAgreement]) -> list[SentenceAgreement]:
     """Sentences where two or more students gave two or more types, most split first.
 

@@ -267,7 +267,12 @@ def merge(
             results = pool.map(_read, files, chunksize=max(1, len(files) // 16))
         from tqdm import tqdm  # here: the report and feedback import this module, not the bar
 
-        progress = tqdm(
+        class Bar(tqdm):  # type: ignore[misc]  # (tqdm has no type hints)
+            # No monitor thread: it outlives the bar, and a process with a second
+            # thread forks no worker later (annotate.beside.forkable).
+            monitor_interval = 0
+
+        progress = Bar(
             results, total=len(files), desc="merging", unit="file", disable=None, leave=False
         )
         for path, result in zip(files, progress, strict=True):

@@ -19,10 +19,12 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import BrokenExecutor, Executor, Future
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from ..article import Article
+from ..beside import HERE
 from ..model import Annotation
 from ..placement import place_all
 from ..vocabulary import vocabulary_json
@@ -31,6 +33,7 @@ from .agreement import (
     Comparison,
     Mark,
     Scores,
+    SentenceAgreement,
     compare,
     contested_order,
     sentences,
@@ -204,12 +207,17 @@ def _editor_claims(
 
 
 def build_report(
-    annotations: list[Annotation], root: Path, *, anonymize: bool = False
+    annotations: list[Annotation],
+    root: Path,
+    *,
+    anonymize: bool = False,
+    pool: Executor = HERE,
 ) -> ReportData:
     """The report's data: ``annotations`` re-anchored on the chapters under ``root``.
 
     With ``anonymize`` every name, in the creator field and inside notes and
-    tags, becomes a pseudonym (see :func:`pseudonyms`).
+    tags, becomes a pseudonym (see :func:`pseudonyms`). ``pool`` works out the
+    sentences' agreement beside (``annotate.beside.worker``); by default, here.
     """
     where = Placement(root)
     # Replies answer a note, not the text: they are no highlight and their authors
@@ -232,11 +240,12 @@ def build_report(
     comparisons: dict[int, list[Comparison]] = {i: [] for i in range(len(names))}
     for source in sorted(by_source, key=_chapter_name):
         article = articles.get(source)
-        chapter, marks = _chapter(source, article, by_source[source], student, scrub, len(names))
+        chapter, compared = _chapter(
+            source, article, by_source[source], student, scrub, len(names), pool
+        )
         chapters.append(chapter)
-        if article is not None:
-            for i, mine in marks.items():
-                comparisons[i].append(compare(mine, article.claims))
+        for i, comparison in compared.items():
+            comparisons[i].append(comparison)
     rows: dict[int, Counter[str]] = {i: Counter() for i in range(len(names))}
     for ch in chapters:
         # Counted by (student, type) in one C loop, then shared out: each student's
@@ -288,22 +297,64 @@ def _score_view(student: int, s: Scores) -> StudentScoreView:
     )
 
 
+def _measure(article: Article, marks: dict[int, list[Mark]]) -> list[SentenceAgreement]:
+    """Every sentence's agreement (the students' ``marks`` on it)."""
+    spans = [
+        span for block in article.blocks for span in sentences(article.text, block.start, block.end)
+    ]
+    return sentences_agreement(article.text, spans, marks)
+
+
+def _submit(
+    pool: Executor, article: Article, marks: dict[int, list[Mark]]
+) -> Future[list[SentenceAgreement]]:
+    """``_measure`` started in ``pool``, or done here if its process died."""
+    try:
+        return pool.submit(_measure, article, marks)
+    except BrokenExecutor:
+        return HERE.submit(_measure, article, marks)
+
+
+def _measured(
+    pending: Future[list[SentenceAgreement]], article: Article, marks: dict[int, list[Mark]]
+) -> list[SentenceAgreement]:
+    """What ``_measure`` gave, or worked out here if its process died."""
+    try:
+        return pending.result()
+    except BrokenExecutor:
+        return _measure(article, marks)
+
+
+def _marks(
+    annotations: list[Annotation], student: dict[str, int], students: int
+) -> tuple[dict[int, list[Mark]], int]:
+    """Each student's placed highlights, in the order given; the longest one's length."""
+    marks: dict[int, list[Mark]] = {i: [] for i in range(students)}
+    # A class repeats a few thousand spans 60,000 times: one Mark per distinct span,
+    # shared, rather than one per note.
+    known: dict[tuple[int, int, str | None], Mark] = {}
+    for a in annotations:
+        if not a.orphan:
+            key = (a.start, a.end, a.claim_type)
+            mark = known.get(key)
+            if mark is None:
+                mark = known[key] = Mark(*key)
+            marks[student[a.creator]].append(mark)
+    return marks, max((m.end - m.start for m in known.values()), default=0)
+
+
 def _agreement(
     article: Article,
     notes: list[NoteView],
     starts: list[int],
     longest: int,
-    marks: dict[int, list[Mark]],
+    found: list[SentenceAgreement],
 ) -> tuple[list[SentenceView], list[ContestedView]]:
     """Every sentence's agreement, and the most contested with notes from each side.
 
     ``starts`` are the notes' starts (they come in order of start); no placed note
     is longer than ``longest``.
     """
-    spans = [
-        span for block in article.blocks for span in sentences(article.text, block.start, block.end)
-    ]
-    found = sentences_agreement(article.text, spans, marks)
     views = [
         SentenceView(
             start=f.start,
@@ -362,11 +413,18 @@ def _chapter(
     student: dict[str, int],
     scrub: Callable[[str], str] | None,
     students: int,
-) -> tuple[ChapterView, dict[int, list[Mark]]]:
-    """The chapter's view, and each student's placed highlights in it (by student).
+    pool: Executor,
+) -> tuple[ChapterView, dict[int, Comparison]]:
+    """The chapter's view, and each student's highlights in it against the editor's.
 
     ``scrub`` replaces names in free text (``None``: the report keeps them).
     """
+    ordered = sorted(annotations, key=lambda a: (a.start, a.end, student[a.creator]))
+    marks, longest = _marks(ordered, student, students)
+    # The sentences' agreement and the students' scores need only the marks: worked out
+    # by ``pool`` (in the command, a process beside this one) while the notes are laid
+    # out here.
+    pending = _submit(pool, article, marks) if article else None
     ends = [b.end for b in article.blocks] if article else []
     last = len(ends) - 1
     notes: list[NoteView] = []
@@ -375,12 +433,8 @@ def _chapter(
     # is at hand: 60,000 dicts read again key by key cost a pass over memory each.
     starts: list[int] = []
     placed: dict[str, list[_Span]] = defaultdict(list)
-    marks: dict[int, list[Mark]] = {i: [] for i in range(students)}
-    # A class repeats a few thousand spans 60,000 times: one Mark per distinct span,
-    # shared, rather than one per note.
-    known: dict[tuple[int, int, str | None], Mark] = {}
     at = 0  # the block of the last placed note
-    for a in sorted(annotations, key=lambda a: (a.start, a.end, student[a.creator])):
+    for a in ordered:
         who = student[a.creator]
         exact, note, tags = a.exact, a.note, [*a.tags]
         if scrub is not None:
@@ -398,11 +452,6 @@ def _chapter(
                 while at < last and ends[at] <= a.start:
                     at += 1
                 block = at
-            key = (a.start, a.end, a.claim_type)
-            mark = known.get(key)
-            if mark is None:
-                mark = known[key] = Mark(*key)
-            marks[who].append(mark)
         entry: NoteView = {
             "student": who,
             "claimType": a.claim_type,
@@ -419,11 +468,15 @@ def _chapter(
         notes.append(entry)
         by_type[kind].append(entry)
     text = article.text if article else None
-    longest = max((m.end - m.start for m in known.values()), default=0)
     keep: Callable[[str], str] = scrub or str
     # A source no chapter answers to came from a student's file: it may hold a name.
     name = _chapter_name(source) if article else keep(_chapter_name(source))
-    found, contested = _agreement(article, notes, starts, longest, marks) if article else ([], [])
+    editor = _editor_claims(article, placed, longest) if article else []
+    top = {k: _top_passages(v, placed[k], longest, text) for k, v in by_type.items()}
+    # The scores here: they take a third of the time of the agreement beside.
+    compared = {i: compare(mine, article.claims) for i, mine in marks.items()} if article else {}
+    found = _measured(pending, article, marks) if pending and article else []
+    views, contested = _agreement(article, notes, starts, longest, found) if article else ([], [])
     view = ChapterView(
         source=source if article else keep(source),
         name=name,
@@ -432,10 +485,10 @@ def _chapter(
         blocks=[BlockView(kind=b.kind, start=b.start, end=b.end) for b in article.blocks]
         if article
         else [],
-        editorClaims=_editor_claims(article, placed, longest) if article else [],
+        editorClaims=editor,
         notes=notes,
-        top={k: _top_passages(v, placed[k], longest, text) for k, v in by_type.items()},
-        sentences=found,
+        top=top,
+        sentences=views,
         contested=contested,
     )
-    return view, marks
+    return view, compared
