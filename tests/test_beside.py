@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import random
+import subprocess
+import sys
 import threading
 from concurrent.futures import Executor
 from pathlib import Path
@@ -18,8 +20,7 @@ import pytest
 from annotate.article import Article
 from annotate.beside import HERE, forkable, worker
 from annotate.classroom import build_report, report_csv, report_html
-from annotate.classroom.agreement import load_alpha
-from annotate.cli import main
+from annotate.classroom.merge import write_class
 from annotate.model import Annotation
 from annotate.vocabulary import CLAIM_TYPES
 
@@ -57,28 +58,62 @@ def pages(root: Path, notes: list[Annotation], pool: Executor = HERE) -> tuple[s
     return report_html(data), report_csv(data)
 
 
+# Run in a fresh interpreter: the test session runs other threads (servers, browsers),
+# and a process with other threads forks no worker (forkable()).
+IN_A_WORKER = """
+import sys
+from pathlib import Path
+from annotate.beside import HERE, worker
+from annotate.classroom import build_report, report_csv, report_html
+from annotate.exchange import read_annotations
+import test_beside_tasks
+
+root, notes = Path(sys.argv[1]), read_annotations(sys.argv[2])
+warm = getattr(test_beside_tasks, sys.argv[3])
+with worker(warm) as pool:
+    assert pool is not HERE, "no worker was forked"
+    data = build_report(notes, root, pool=pool)
+sys.stdout.buffer.write((report_html(data) + report_csv(data)).encode())
+"""
+
+
+def in_a_worker(root: Path, notes: list[Annotation], warm: str, tmp: Path) -> str:
+    """The report's page and CSV, built with a worker whose first task is ``warm``."""
+    write_class(tmp / "class.json", notes)
+    (tmp / "test_beside_tasks.py").write_text(TASKS, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", IN_A_WORKER, str(root), str(tmp / "class.json"), warm],
+        cwd=tmp,
+        env={**os.environ, "PYTHONPATH": str(tmp)},
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout.decode()
+
+
+TASKS = """
+import os
+from annotate.classroom.agreement import load_alpha
+
+
+def die():
+    os._exit(3)
+"""
+
+
 def test_the_report_is_the_same_with_a_worker_as_without(
-    class_notes: tuple[Path, list[Annotation]],
+    class_notes: tuple[Path, list[Annotation]], tmp_path: Path
 ) -> None:
     root, notes = class_notes
-    alone = pages(root, notes)
-    assert forkable()
-    with worker(load_alpha) as pool:
-        assert pool is not HERE
-        assert pages(root, notes, pool) == alone
-
-
-def _die() -> None:
-    os._exit(3)
+    assert in_a_worker(root, notes, "load_alpha", tmp_path) == "".join(pages(root, notes))
 
 
 def test_a_worker_that_dies_leaves_the_work_to_this_process(
-    class_notes: tuple[Path, list[Annotation]],
+    class_notes: tuple[Path, list[Annotation]], tmp_path: Path
 ) -> None:
     root, notes = class_notes
-    alone = pages(root, notes)
-    with worker(_die) as pool:
-        assert pages(root, notes, pool) == alone
+    assert in_a_worker(root, notes, "die", tmp_path) == "".join(pages(root, notes))
 
 
 def test_no_worker_is_forked_while_another_thread_runs() -> None:
@@ -104,13 +139,12 @@ def test_an_error_in_a_task_here_comes_from_its_result() -> None:
 def test_the_report_command_gives_the_same_files_as_the_report_alone(
     class_notes: tuple[Path, list[Annotation]], tmp_path: Path
 ) -> None:
-    from annotate.classroom.merge import write_class
-
     root, notes = class_notes
     write_class(tmp_path / "class.json", notes)
-    out = tmp_path / "report.html"
-    argv = ["report", str(tmp_path / "class.json"), "-o", str(out), "--book", str(root)]
-    assert main([*argv, "--csv", str(tmp_path / "report.csv")]) == 0
-    page, sheet = pages(root, notes)
+    out, sheet = tmp_path / "report.html", tmp_path / "report.csv"
+    argv = [str(tmp_path / "class.json"), "-o", str(out), "--csv", str(sheet), "--book", str(root)]
+    command = "import sys; from annotate.cli import main; sys.exit(main(sys.argv[1:]))"
+    subprocess.run([sys.executable, "-c", command, "report", *argv], check=True)
+    page, csv = pages(root, notes)
     assert out.read_bytes() == page.encode()
-    assert (tmp_path / "report.csv").read_bytes() == ("\ufeff" + sheet).encode()
+    assert sheet.read_bytes() == ("\ufeff" + csv).encode()
