@@ -19,11 +19,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-import orjson
-
-from . import shapes
 from .model import CONTEXT, Annotation, AnnotationError
-from .seal import intact
 from .vocabulary import CLAIM_TYPES, STATUSES
 
 __all__ = [
@@ -156,6 +152,10 @@ def parse_document(
         raise ExchangeError(path, "is empty")
     # The shape this kit writes is read in one pass (annotate.shapes), a sealed class
     # file without checking again what merge checked; anything else the long way.
+    # Imported here: msgspec is a fifth of the widget's import, and the widget reads no file.
+    from . import shapes
+    from .seal import intact  # hashlib: OpenSSL, loaded only for a class file
+
     if trust_seal and intact(text if isinstance(text, bytes) else text.encode("utf-8")):
         trusted = shapes.read(text, checked=False)
         if trusted is not None:
@@ -163,6 +163,8 @@ def parse_document(
     made = shapes.read(text)
     if made is not None:
         return made
+    import orjson  # the long way only (msgspec read the rest)
+
     too_deep = f"JSON is nested deeper than {MAX_DEPTH} levels"
     try:
         data = orjson.loads(text)
