@@ -9,7 +9,7 @@ there while the class file is read here. A task's arguments and result travel
 pickled, so they should be small.
 
 Where forking is unsafe or unavailable (Windows; a process running other threads,
-such as the class server), each task runs here, when it is submitted.
+such as the class server), or on one core, each task runs here, when it is submitted.
 
 >>> with worker() as pool:
 ...     pool.submit(sum, range(10)).result()
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -61,8 +62,9 @@ def _nothing() -> None:
 
 @contextlib.contextmanager
 def worker(warm: Callable[[], Any] = _nothing) -> Iterator[Executor]:
-    """One worker process forked now, ``warm`` run in it first; ``HERE`` if none can be."""
-    if not forkable():
+    """One worker process forked now, ``warm`` run in it first; ``HERE`` if none can be,
+    or if it would share this process's only core."""
+    if not forkable() or (os.cpu_count() or 1) < 2:
         yield HERE
         return
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
