@@ -245,7 +245,7 @@ def test_a_failed_write_leaves_the_old_output_whole(
     def full_disk(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(classroom.os, "replace", full_disk)
+    monkeypatch.setattr(os, "replace", full_disk)  # the rename merge makes last
     code, _, err = run(["merge", str(tmp_path / "a.json"), "-o", "class.json"], capsys)
 
     assert code == 1
