@@ -375,9 +375,7 @@ _VALUES = attrgetter(*_NAMES)
 
 def _unpickle(*values: Any) -> Annotation:
     """The annotation ``Annotation.__reduce__`` pickled as ``values``, in field order."""
-    made = object.__new__(Annotation)
-    made.__dict__.update(zip(_NAMES, values, strict=True))
-    return made
+    return assemble(dict(zip(_NAMES, values, strict=True)))
 
 
 def assemble(values: dict[str, Any]) -> Annotation:

@@ -24,7 +24,6 @@ import json
 import multiprocessing
 import os
 import tempfile
-import threading
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +32,7 @@ from json.encoder import encode_basestring
 from pathlib import Path
 
 from ..article import Chapters, book_root
+from ..beside import forkable
 from ..exchange import ExchangeError, collection, read_annotations
 from ..model import Annotation, default_motivation
 from ..placement import place_all
@@ -232,8 +232,7 @@ def _readers(files: int, workers: int | None) -> ProcessPoolExecutor | None:
     """
     if workers is None:
         workers = min(os.cpu_count() or 1, files // _FILES_PER_WORKER)
-    forkable = "fork" in multiprocessing.get_all_start_methods()
-    if workers < 2 or not forkable or threading.active_count() > 1:
+    if workers < 2 or not forkable():
         return None
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
