@@ -15,6 +15,7 @@ import dataclasses
 import json
 import pickle
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from annotate.classroom.merge import CLASS_LABEL, _item_json, merge, write_class
 from annotate.cli import main
 from annotate.exchange import ExchangeError, collection, parse_document, read_annotations
 from annotate.model import Annotation, AnnotationError
-from annotate.seal import intact, seal, unsealed
+from annotate.seal import checking, intact, seal, sealing, unsealed
 from annotate.vocabulary import CLAIM_TYPES, STATUSES
 
 from .conftest import ROOT
@@ -96,6 +97,28 @@ def test_merge_seals_the_class_file_and_the_seal_covers_every_byte(tmp_path: Pat
         changed[at] ^= 1
         assert not intact(bytes(changed))
     assert not intact(data[:-1]) and not intact(data + b" ")
+
+
+def test_a_large_file_is_sealed_and_checked_beside_as_it_is_alone() -> None:
+    """Past a megabyte the hash runs in a thread (while the file is written, or
+    decoded): the seal and the verdict are those of ``seal`` and ``intact``."""
+    parts = [b'{"type": "AnnotationCollection", "items": [', b"1, " * 400_000 + b"2", b"]}"]
+    made = list(sealing(parts))
+    assert made == seal(parts)
+    data = b"".join(made)
+    answer = checking(data)
+    assert answer is not None and answer() is True
+    for at in (0, len(data) // 2, len(data) - 90):
+        changed = bytearray(data)
+        changed[at] ^= 1
+        verdict = checking(bytes(changed))
+        assert (verdict() if verdict else False) is intact(bytes(changed)) is False
+    assert checking(unsealed(data)) is None  # no seal: nothing to check
+    before = threading.active_count()
+    written = sealing(parts)
+    next(written)
+    written.close()  # a write that fails part-way: the hashing thread is waited for
+    assert threading.active_count() == before
 
 
 @pytest.mark.parametrize("ann", kinds(), ids=lambda a: a.id)

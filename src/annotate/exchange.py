@@ -154,11 +154,13 @@ def parse_document(
     # file without checking again what merge checked; anything else the long way.
     # Imported here: msgspec is a fifth of the widget's import, and the widget reads no file.
     from . import shapes
-    from .seal import intact  # hashlib: OpenSSL, loaded only for a class file
+    from .seal import checking  # hashlib: OpenSSL, loaded only for a class file
 
-    if trust_seal and intact(text if isinstance(text, bytes) else text.encode("utf-8")):
+    sealed = trust_seal and checking(text if isinstance(text, bytes) else text.encode("utf-8"))
+    if sealed:
+        # Read while the seal is checked; thrown away if it is broken.
         trusted = shapes.read(text, checked=False)
-        if trusted is not None:
+        if sealed() and trusted is not None:
             return trusted
     made = shapes.read(text)
     if made is not None:

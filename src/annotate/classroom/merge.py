@@ -36,7 +36,7 @@ from ..beside import forkable
 from ..exchange import ExchangeError, collection, read_annotations
 from ..model import Annotation, default_motivation
 from ..placement import place_all
-from ..seal import seal
+from ..seal import sealing
 from ..vocabulary import CLAIM_TYPES, STATUSES
 
 __all__ = [
@@ -295,8 +295,8 @@ def merge(
     )
 
 
-def write_atomic(path: str | Path, text: str | list[str] | list[bytes]) -> None:
-    """Write ``text`` (or its pieces, text or UTF-8) to ``path`` whole or not at all: a
+def write_atomic(path: str | Path, text: str | Iterable[bytes]) -> None:
+    """Write ``text`` (or its UTF-8, in pieces) to ``path`` whole or not at all: a
     temporary file, then a rename.
 
     A failure leaves any existing ``path`` as it was.
@@ -307,12 +307,16 @@ def write_atomic(path: str | Path, text: str | list[str] | list[bytes]) -> None:
     except OSError as err:
         raise OSError(err.errno, err.strerror, str(path)) from err
     try:
-        parts = [text] if isinstance(text, str) else text
-        binary = bool(parts) and isinstance(parts[0], bytes)
-        with os.fdopen(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="") as out:
-            out.writelines(parts)  # type: ignore[arg-type]  # bytes to "wb", text to "w"
-            out.flush()
-            os.fsync(out.fileno())
+        if isinstance(text, str):
+            with open(fd, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+        else:
+            with os.fdopen(fd, "wb") as raw:
+                raw.writelines(text)
+                raw.flush()
+                os.fsync(raw.fileno())
         # mkstemp makes the file private (0600); give it the mode a plain write would.
         umask = os.umask(0)
         os.umask(umask)
@@ -351,4 +355,4 @@ def write_class(
     before, after = json.dumps(head, ensure_ascii=False).split('"items": []', 1)
     # In UTF-8 from here on: each note was encoded once, by the worker that read it.
     parts = [f'{before}"items": ['.encode(), b", ".join(items), f"]{after}".encode()]
-    write_atomic(path, seal(parts))
+    write_atomic(path, sealing(parts))
