@@ -4,7 +4,8 @@ News files arrive in a handful of layouts: a wire story (headline, byline,
 ``TOKYO (AP) —`` lede), an aggregator's copy (a one-line summary, the headline
 twice, a subhead), a press release, a blog post, plain paragraphs, one paragraph
 per line, Markdown or an HTML page saved as text. ``parse_article`` gives each
-part its role; the words of every part stay exactly as written.
+part its role (which lines are parts, and the layout they name:
+:mod:`annotate.newarticle.parts`); the words of every part stay exactly as written.
 
 >>> art = parse_article("Ships sail\\nBy Ana Lee\\n\\nPORTO — Three ships sailed.\\n")
 >>> art.headline, art.dek, art.paragraphs, art.parts
@@ -20,7 +21,16 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Literal
+
+from .parts import (
+    DATELINE,
+    DEK_MAX,
+    RELEASE,
+    Part,
+    name_layout,
+    summary_lines,
+    take_parts,
+)
 
 __all__ = [
     "CONTROL",
@@ -32,7 +42,6 @@ __all__ = [
     "read_source",
 ]
 
-Role = Literal["summary", "byline", "updated", "caption", "release", "footer"]
 # "auto" recognises the layout; the others force one (``annotate new-article --layout``).
 LAYOUTS = (
     "auto",
@@ -52,34 +61,6 @@ _ANY_SPACE = re.compile(r"\s+")
 # Lines no longer than this may be hard-wrapped prose; a longer one never is.
 _WRAP_WIDTH = 100
 _SENTENCE_END = re.compile(r"[.!?][\"'”\u2019)]*$")
-_DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z .,'()]{1,40}"
-    r"|[A-Z][A-Za-z .']{1,30}, [A-Z][A-Za-z.]{1,12}\.?(?:,? [^\u2014\u2013-]{3,30})?)"
-    r"(?: \([A-Za-z]{2,12}\))? ?(?:/[^/]{2,30}/ )?[\u2014\u2013-]{1,2} "
-)
-_DEK_MAX = 200
-_BYLINE = re.compile(
-    r"^[*_]*(?:By|BY|Written by|Posted by|Reporting by|Words by) [A-Z\u00c0-\u024f][^.!?]{1,100}$"
-    r"|^Posted (?:on|by) .{3,80}$"
-)
-_UPDATED = re.compile(
-    r"^[*_]*(?:Updated|UPDATED|Last updated|Published|First published|Posted on):? (?:on )?"
-    r"(?:\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
-)
-_CAPTION = re.compile(
-    r"^[*_]*(?:Photo|PHOTO|Photos|Image|IMAGE|Picture|Caption|Credit|Photograph|Pictured)"
-    r"(?: by| credit)?\s*[:/|]"
-    r"|\((?:AP|Reuters|AFP|Getty|EPA)[^()]{0,40}(?:Photo|Images?)[^()]{0,60}\)$"
-    r"|^(?:Photo|Image) (?:by|courtesy of) "
-)
-_RELEASE = re.compile(
-    r"^(?:FOR IMMEDIATE RELEASE|For Immediate Release|PRESS RELEASE|NEWS RELEASE)\b"
-)
-_FOOTER = re.compile(
-    r"^(?:Copyright\b|©|\(c\) \d|All rights reserved|Follow (?:us|[A-Z].{0,60} on )"
-    r"|Share this\b|Tags?:|Filed under\b|Media [Cc]ontact|Press [Cc]ontact|Contact:|#{3}\s*$"
-    r"|-30-\s*$|Related:|Read more\b|Sign up for\b)"
-)
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?$")
 _SETEXT = re.compile(r"(=+|-+)")
 _HTML = re.compile(r"<(?:html|body|h1|p|article|div)\b[^>]*>", re.IGNORECASE)
@@ -87,14 +68,6 @@ _HTML = re.compile(r"<(?:html|body|h1|p|article|div)\b[^>]*>", re.IGNORECASE)
 
 class NewArticleError(Exception):
     """A refusal: the message names the file and the reason."""
-
-
-@dataclass(frozen=True)
-class Part:
-    """A part of the file that is not the article's text: ``role`` says which."""
-
-    role: Role
-    text: str
 
 
 @dataclass(frozen=True)
@@ -172,11 +145,11 @@ def parse_article(text: str, *, markdown: bool = False, layout: str = "auto") ->
         raise NewArticleError("holds no text")
     plain = layout in ("paragraphs", "lines")
     parts: list[Part] = []
-    if not plain and _RELEASE.match(lines[0].strip()):
+    if not plain and RELEASE.match(lines[0].strip()):
         parts.append(Part("release", lines.pop(0).strip()))
         while lines and not lines[0].strip():
             lines.pop(0)
-    summary = _summary_lines(lines, layout)
+    summary = summary_lines(lines, layout)
     if summary:
         parts.append(Part("summary", " ".join(line.strip() for line in lines[:summary])))
         del lines[:summary]
@@ -193,7 +166,7 @@ def parse_article(text: str, *, markdown: bool = False, layout: str = "auto") ->
     blocks = _blocks(lines)
     subhead = None
     if not plain:
-        blocks, found = _take_parts(blocks)
+        blocks, found = take_parts(blocks)
         parts += found
         if blocks and blocks[0] and (sub := _MARKDOWN_HEADING.match(blocks[0][0])):
             subhead = _ASCII_SPACE.sub(" ", sub.group(2)).strip()
@@ -206,10 +179,10 @@ def parse_article(text: str, *, markdown: bool = False, layout: str = "auto") ->
         raise NewArticleError("has a headline but no paragraphs")
     dek = paragraphs[0] if subhead is not None or _is_dek(paragraphs) else None
     body = tuple(paragraphs[1:] if dek is not None else paragraphs)
-    dateline = bool(body and _DATELINE.match(body[0]))
+    dateline = bool(body and DATELINE.match(body[0]))
     name = layout
     if layout == "auto":
-        name = _name_layout(is_html, bool(heading), parts, repeated, dateline, _per_line(blocks))
+        name = name_layout(is_html, bool(heading), parts, repeated, dateline, _per_line(blocks))
     return SourceArticle(headline, dek, body, name, tuple(parts), repeated, dateline)
 
 
@@ -263,21 +236,6 @@ def _html_lines(text: str) -> list[str]:
     return [html.unescape(line) for line in parser.lines]
 
 
-def _summary_lines(lines: list[str], layout: str) -> int:
-    """How many lines before the headline are an aggregator's summary (0: none).
-
-    An aggregator repeats its headline: a line seen again in the next lines is
-    the headline, and the lines before it summarise the story.
-    """
-    if layout not in ("auto", "aggregator"):
-        return 0
-    top = [line.strip() for line in lines[:12]]
-    for i in range(1, min(4, len(top))):
-        if top[i] and top[i] in top[i + 1 :] and len(top[0]) > 0:
-            return i
-    return 1 if layout == "aggregator" and len(top) > 1 else 0
-
-
 def _without_repeat(lines: list[str], headline: str) -> tuple[list[str], bool]:
     """``lines`` without the headline's second copy near the top, and whether it was there."""
     for i, line in enumerate(lines[:6]):
@@ -294,37 +252,6 @@ def _blocks(lines: list[str]) -> list[list[str]]:
         elif blocks[-1]:
             blocks.append([])
     return [b for b in blocks if b]
-
-
-def _take_parts(blocks: list[list[str]]) -> tuple[list[list[str]], list[Part]]:
-    """The blocks without bylines, "Updated" lines, captions and a trailing footer."""
-    parts: list[Part] = []
-    flat = [(i, line) for i, block in enumerate(blocks) for line in block]
-    footer_at = len(flat)
-    for k in range(len(flat) - 1, -1, -1):
-        if _FOOTER.match(flat[k][1]):
-            footer_at = k
-        elif footer_at == len(flat) and k < len(flat) - 3:
-            break  # only the last few lines can start a footer
-    # A press release ends at "###": all after it is boilerplate and contacts.
-    mark = next((k for k, (_, line) in enumerate(flat) if re.fullmatch(r"#{3}|-30-", line)), None)
-    if mark is not None and mark > 0:
-        footer_at = min(footer_at, mark)
-    kept: list[list[str]] = [[] for _ in blocks]
-    front = True
-    for k, (i, line) in enumerate(flat):
-        if k >= footer_at:
-            parts.append(Part("footer", line))
-        elif front and _BYLINE.match(line):
-            parts.append(Part("byline", line))
-        elif _UPDATED.match(line) and len(line) <= 120:
-            parts.append(Part("updated", line))
-        elif _CAPTION.search(line) and len(line) <= 300:
-            parts.append(Part("caption", line))
-        else:
-            kept[i].append(line)
-            front = front and len(line) <= _DEK_MAX and not _DATELINE.match(line)
-    return [b for b in kept if b], parts
 
 
 def _per_line(blocks: list[list[str]]) -> bool:
@@ -353,34 +280,10 @@ def _is_dek(paragraphs: list[str]) -> bool:
     first = paragraphs[0]
     return (
         len(paragraphs) >= 2
-        and len(first) <= _DEK_MAX
+        and len(first) <= DEK_MAX
         and len(first) < len(paragraphs[1])
-        and not _DATELINE.match(first)
+        and not DATELINE.match(first)
     )
-
-
-def _name_layout(
-    is_html: bool,
-    markdown_heading: bool,
-    parts: list[Part],
-    repeated: bool,
-    dateline: bool,
-    per_line: bool,
-) -> str:
-    roles = {p.role for p in parts}
-    if is_html:
-        return "html"
-    if "summary" in roles or repeated:
-        return "aggregator"
-    if "release" in roles or any(p.role == "footer" and p.text.strip() == "###" for p in parts):
-        return "press-release"
-    if markdown_heading:
-        return "markdown"
-    if dateline and "byline" in roles:
-        return "wire"
-    if roles & {"byline", "updated", "footer"}:
-        return "blog"
-    return "lines" if per_line else "paragraphs"
 
 
 def read_source(path: Path, layout: str = "auto") -> tuple[bytes, SourceArticle]:
