@@ -17,12 +17,13 @@ drawn by CSS from a ``data-label`` attribute, so it adds nothing to the page's t
 and the article still reads verbatim to a script, a copy-paste or an annotation.
 A claim without an explanation, an explanation without a claim, an unknown type
 or status, and an id used twice are build warnings (errors under ``-W``).
+What the build remembers of each mark and note: :mod:`annotate.sphinxext.claim_records`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, TypedDict
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -33,27 +34,21 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxTranslator
 
 from ..vocabulary import CLAIM_TYPES, STATUSES, claim_type, status
+from .claim_records import (
+    ClaimRecord,
+    ExplanationRecord,
+    check,
+    claims_of,
+    explanations_of,
+    merge,
+    purge,
+)
 
 __all__ = ["ClaimRecord", "claim_explanation", "claim_index", "claim_mark", "claim_role"]
 
 logger = logging.getLogger(__name__)
 
 _ROLE = re.compile(r"^(?P<words>.+?)\s*<(?P<id>[A-Za-z0-9][\w-]*):(?P<type>[\w-]+)>$", re.DOTALL)
-
-
-class ClaimRecord(TypedDict):
-    """What the environment remembers of one marked claim."""
-
-    docname: str
-    serial: int
-    words: str
-    type: str
-    lineno: int
-
-
-class ExplanationRecord(TypedDict):
-    docname: str
-    status: str
 
 
 class claim_mark(nodes.Inline, nodes.TextElement):
@@ -66,18 +61,6 @@ class claim_explanation(nodes.General, nodes.Element):
 
 class claim_index(nodes.General, nodes.Element):
     """Placeholder replaced by the table of every marked claim."""
-
-
-def _claims(env: BuildEnvironment) -> dict[str, ClaimRecord]:
-    if not hasattr(env, "annotate_claims"):
-        env.annotate_claims = {}  # type: ignore[attr-defined]
-    return env.annotate_claims  # type: ignore[attr-defined, no-any-return]
-
-
-def _explanations(env: BuildEnvironment) -> dict[str, ExplanationRecord]:
-    if not hasattr(env, "annotate_explanations"):
-        env.annotate_explanations = {}  # type: ignore[attr-defined]
-    return env.annotate_explanations  # type: ignore[attr-defined, no-any-return]
 
 
 def claim_role(
@@ -108,7 +91,7 @@ def claim_role(
         )
         return [inliner.problematic(rawtext, rawtext, msg)], [msg]
     claim_id = match["id"]
-    claims = _claims(env)
+    claims = claims_of(env)
     # A page being read again was purged first: any record left is a second use,
     # on this page or another (two id="mark-…" on one page break every link to it).
     if claim_id in claims:
@@ -156,7 +139,7 @@ class ClaimExplanationDirective(SphinxDirective):
         # Registers the anchor with Sphinx so pages can {ref}`... <claim-ID>` it.
         self.state.document.note_explicit_target(node, node)
         self.state.nested_parse(self.content, self.content_offset, node)
-        explanations = _explanations(self.env)
+        explanations = explanations_of(self.env)
         if claim_id in explanations:
             logger.warning(
                 "claim %r already has an explanation in %s",
@@ -198,51 +181,13 @@ class ClaimIndexDirective(SphinxDirective):
         return [claim_index()]
 
 
-def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    for table in (_claims(env), _explanations(env)):
-        for key in [k for k, v in table.items() if v["docname"] == docname]:
-            del table[key]
-
-
-def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    # Pages read in parallel were checked apart: a reuse across them shows here.
-    claims = _claims(env)
-    for claim_id, rec in _claims(other).items():
-        if claim_id in claims and claims[claim_id]["docname"] != rec["docname"]:
-            logger.warning(
-                "claim id %r is already used in %s",
-                claim_id,
-                claims[claim_id]["docname"],
-                location=(rec["docname"], rec["lineno"]),
-            )
-    claims.update(_claims(other))
-    _explanations(env).update(_explanations(other))
-
-
-def _check(app: Sphinx, env: BuildEnvironment) -> None:
-    claims, explanations = _claims(env), _explanations(env)
-    for claim_id in sorted(claims.keys() - explanations.keys()):
-        rec = claims[claim_id]
-        logger.warning(
-            "claim %r has no {claim-explanation}",
-            claim_id,
-            location=(rec["docname"], rec["lineno"]),
-        )
-    for claim_id in sorted(explanations.keys() - claims.keys()):
-        logger.warning(
-            "{claim-explanation} %r explains no marked claim",
-            claim_id,
-            location=explanations[claim_id]["docname"],
-        )
-
-
 def _uri(app: Sphinx, fromdoc: str, todoc: str, anchor: str) -> str:
     return f"{app.builder.get_relative_uri(fromdoc, todoc)}#{anchor}"
 
 
 def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     env = app.env
-    claims, explanations = _claims(env), _explanations(env)
+    claims, explanations = claims_of(env), explanations_of(env)
     for mark in doctree.findall(claim_mark):
         note = explanations.get(mark["claim_id"])
         if note is not None:
@@ -393,7 +338,7 @@ def setup(app: Sphinx) -> None:
     app.add_directive("claim-explanation", ClaimExplanationDirective)
     app.add_directive("claim-index", ClaimIndexDirective)
     app.add_directive("claim-vocabulary", ClaimVocabularyDirective)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
-    app.connect("env-check-consistency", _check)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
+    app.connect("env-check-consistency", check)
     app.connect("doctree-resolved", _resolve)
