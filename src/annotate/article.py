@@ -352,6 +352,12 @@ class Chapters:
     root: Path
     articles: dict[str, Article | None] = field(default_factory=dict)
 
+    def prepare(self) -> None:
+        """Load now what reading a chapter takes (markdown-it with MyST's settings, the
+        book's configuration): a caller waiting on other processes does it meanwhile."""
+        _book_id(self.root)
+        _parser()
+
     def article(self, source: str) -> Article | None:
         """The article of the chapter ``source`` names, or ``None``."""
         if source not in self.articles:

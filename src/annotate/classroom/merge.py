@@ -260,10 +260,12 @@ def merge(
         results: Iterable[tuple[list[Annotation], list[bytes], list[str]] | Skipped] = map(
             _read, files
         )
+        where = Placement(root)
         if pool is not None:
             stack.enter_context(pool)
             # In the order of ``files``; submitted at once, so the workers fork now.
             results = pool.map(_read, files, chunksize=max(1, len(files) // 16))
+            where.prepare()  # while the workers read their first files
         from tqdm import tqdm  # here: the report and feedback import this module, not the bar
 
         class Bar(tqdm):  # type: ignore[misc]  # (tqdm has no type hints)
@@ -285,7 +287,6 @@ def merge(
             texts.update(zip(map(id, annotations), pairs, strict=True))
             merged.append(path)
     unique = keep_latest(read)
-    where = Placement(root)
     placed, counts = place_all(unique, where.article)
     placed.sort(key=lambda a: (a.source, a.start, a.end, a.creator, a.id))
     missing = {source for source, article in where.articles.items() if article is None}
