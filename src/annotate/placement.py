@@ -129,16 +129,15 @@ def _like(ann: Annotation, rep: Annotation) -> Annotation:
     """``ann`` where ``rep`` (placed from the same target) was put."""
     # Most notes were made on the current text: nothing to copy, and a copy of a
     # frozen dataclass is the costliest step of a large merge.
-    if (rep.source, rep.start, rep.end, rep.orphan, rep.exact, rep.prefix, rep.suffix) == (
-        ann.source,
-        ann.start,
-        ann.end,
-        ann.orphan,
+    where = (rep.source, rep.start, rep.end, rep.orphan, rep.positioned)
+    words = (rep.exact, rep.prefix, rep.suffix)
+    if where == (ann.source, ann.start, ann.end, ann.orphan, ann.positioned) and words == (
         ann.exact,
         ann.prefix,
         ann.suffix,
     ):
         return ann
+    # ``positioned`` too: a note that came without a position has one once found.
     return replace(
         ann,
         source=rep.source,
@@ -148,4 +147,5 @@ def _like(ann: Annotation, rep: Annotation) -> Annotation:
         prefix=rep.prefix,
         suffix=rep.suffix,
         orphan=rep.orphan,
+        positioned=rep.positioned,
     )
