@@ -21,8 +21,9 @@ Results stay identical: ``--reference DIR`` saves the class file, the report pag
 its CSV and the commands' messages of the first class size into DIR, or, when DIR
 already holds them, compares them byte for byte (the temporary folder's path in
 the messages is written as ``TMP``; the class file is compared without its seal,
-``annotate.seal``, so a reference saved before the seal still holds; the commands
-run with ``PYTHONHASHSEED=0``).
+``annotate.seal``, and without what it says its notes were placed on
+(``annotate:placedOn``), so a reference saved before either still holds; the
+commands run with ``PYTHONHASHSEED=0``).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ from annotate.seal import unsealed
 from annotate.vocabulary import CLAIM_TYPES, STATUSES
 
 ROOT = Path(__file__).resolve().parents[1]
+# The class file's last member before its seal: {"<source>": {"text": ..., "orphans": [...]}}.
+_PLACED_ON = re.compile(rb', "annotate:placedOn": \{.*\}(?=\}\n\Z)', re.DOTALL)
 NOTES = (
     "",
     "",
@@ -187,14 +190,15 @@ def phase(name, since):
 t = phase("start-up: python and imports", t0)
 merged = merge([exports], Path("."), output=Path(out))
 t = phase("merge: read, check (workers), de-duplicate, place", t)
-write_class(out, merged.annotations, merged.texts)
+write_class(out, merged.annotations, merged.texts, merged.placed_on)
 t = phase("merge: write the class file", t)
 del merged
 with worker(load_alpha) as pool:  # as annotate report does: the agreement beside
-    notes = read_annotations(out, trust_seal=True)
+    placed_on = {}
+    notes = read_annotations(out, trust_seal=True, placed_on=placed_on)
     t = phase("report: read the sealed class file", t)
-    data = build_report(notes, Path("."), pool=pool)
-t = phase("report: build (place, notes; agreement beside)", t)  # the worker's CPU too
+    data = build_report(notes, Path("."), pool=pool, placed_on=placed_on)
+t = phase("report: build (notes; agreement beside)", t)  # the worker's CPU too
 page = report_html(data)
 t = phase("report: the page", t)
 sheet = report_csv(data)
@@ -326,7 +330,7 @@ def main() -> None:
                     compare(
                         args.reference,
                         {
-                            "class.json": unsealed(out.read_bytes()),
+                            "class.json": _PLACED_ON.sub(b"", unsealed(out.read_bytes())),
                             "report.html": html.read_bytes(),
                             "report.csv": html.with_suffix(".csv").read_bytes(),
                             "messages.txt": messages.encode("utf-8"),

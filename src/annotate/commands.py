@@ -32,7 +32,7 @@ from .classroom.merge import merge
 from .exchange import dump_collection, read_annotations, write_csv
 from .model import Annotation, AnnotationError, reader_name
 from .newarticle import NewArticleError, new_article
-from .placement import place_all
+from .placement import PlacedOn, place_all
 from .store import Store
 
 __all__ = [
@@ -163,7 +163,7 @@ def merge_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    write_class(output, result.annotations, result.texts)
+    write_class(output, result.annotations, result.texts, result.placed_on)
     c = result.counts
     print(
         f"merged {len(result.annotations)} annotation(s) from {len(result.files)} file(s) "
@@ -180,9 +180,12 @@ def report_command(args: argparse.Namespace) -> int:
     # A second process works out the agreement (numpy loads there while the file is
     # read here), while this one lays out the notes.
     with worker(load_alpha) as pool:
-        annotations = read_annotations(args.class_file, trust_seal=True)
+        placed_on: dict[str, PlacedOn] = {}
+        annotations = read_annotations(args.class_file, trust_seal=True, placed_on=placed_on)
         root = book_folder(args.book)
-        data = build_report(annotations, root, anonymize=args.anonymize, pool=pool)
+        data = build_report(
+            annotations, root, anonymize=args.anonymize, pool=pool, placed_on=placed_on
+        )
     for chapter in data["chapters"]:
         if chapter["text"] is None:
             print(

@@ -17,10 +17,13 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .model import CONTEXT, Annotation, AnnotationError
 from .vocabulary import CLAIM_TYPES, STATUSES
+
+if TYPE_CHECKING:
+    from .placement import PlacedOn
 
 __all__ = [
     "MAX_DEPTH",
@@ -87,7 +90,11 @@ def _depth(data: Any) -> int:
 
 
 def read_annotations(
-    path: str | Path, *, trust_seal: bool = False, left_out: list[str] | None = None
+    path: str | Path,
+    *,
+    trust_seal: bool = False,
+    left_out: list[str] | None = None,
+    placed_on: dict[str, PlacedOn] | None = None,
 ) -> list[Annotation]:
     """Every annotation in the file at ``path``; ``ExchangeError`` if any is bad.
 
@@ -99,6 +106,10 @@ def read_annotations(
     ``left_out``: Hypothesis page notes (on a whole page: they quote no words, so
     nothing can place them), and replies to them, are named in this list and left
     out instead of refusing the file. Without it they are errors like any other.
+
+    ``placed_on``: given, from a class file whose seal is trusted, the chapter texts
+    merge placed its notes on (:func:`annotate.placement.placed_on`): the report does
+    not look again for the notes of a chapter whose text is still the same.
     """
     path = Path(path)
     if not path.exists():
@@ -116,7 +127,7 @@ def read_annotations(
         data = path.read_bytes()
     except OSError as err:
         raise ExchangeError(path, f"cannot be read ({err.strerror})") from err
-    return parse_document(data, path, trust_seal=trust_seal, left_out=left_out)
+    return parse_document(data, path, trust_seal=trust_seal, left_out=left_out, placed_on=placed_on)
 
 
 def _keepable(data: Any, path: str | Path) -> None:
@@ -142,10 +153,11 @@ def parse_document(
     *,
     trust_seal: bool = False,
     left_out: list[str] | None = None,
+    placed_on: dict[str, PlacedOn] | None = None,
 ) -> list[Annotation]:
     """Annotations in a JSON document (any format this kit reads), text or UTF-8 bytes.
 
-    ``trust_seal`` and ``left_out``: see :func:`read_annotations`.
+    ``trust_seal``, ``left_out`` and ``placed_on``: see :func:`read_annotations`.
     """
     # isspace stops at the first other character: strip() would copy a 40 MB file.
     if not text or text.isspace():
@@ -159,8 +171,11 @@ def parse_document(
     sealed = trust_seal and checking(text if isinstance(text, bytes) else text.encode("utf-8"))
     if sealed:
         # Read while the seal is checked; thrown away if it is broken.
-        trusted = shapes.read(text, checked=False)
+        said: dict[str, PlacedOn] = {}
+        trusted = shapes.read(text, checked=False, placed_on=said)
         if sealed() and trusted is not None:
+            if placed_on is not None:
+                placed_on.update(said)
             return trusted
     made = shapes.read(text)
     if made is not None:

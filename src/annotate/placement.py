@@ -20,15 +20,25 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .anchoring import in_place, locate
 from .article import Article
 from .model import Annotation
 
-__all__ = ["OUTCOMES", "Outcome", "Placed", "place", "place_all"]
+__all__ = [
+    "OUTCOMES",
+    "Outcome",
+    "Placed",
+    "PlacedOn",
+    "place",
+    "place_again",
+    "place_all",
+    "placed_on",
+    "text_digest",
+]
 
 Outcome = Literal["anchored", "moved", "orphaned", "reply"]
 # Every placement ends in one of these; a reply (its target is another
@@ -114,6 +124,76 @@ def place_all(
             out.append(_like(ann, hit.annotation))
         counts[hit.outcome] = counts.get(hit.outcome, 0) + 1
     return out, counts
+
+
+class PlacedOn(NamedTuple):
+    """A chapter's text, as annotations were placed on it (a class file keeps it)."""
+
+    text: str
+    """The text's :func:`text_digest`."""
+    orphans: frozenset[str]
+    """The ids of the chapter's annotations whose words the text did not hold."""
+
+
+def text_digest(text: str) -> str:
+    """The digest that names a chapter's text.
+
+    >>> text_digest("The cat sat.")[:14]
+    'sha256:84549cf'
+    """
+    import hashlib  # OpenSSL: only for a class file
+
+    return f"sha256:{hashlib.sha256(text.encode('utf-8')).hexdigest()}"
+
+
+def placed_on(placed: Iterable[Annotation], articles: Iterable[Article]) -> dict[str, PlacedOn]:
+    """What ``placed`` (``place_all``'s annotations on ``articles``) were placed on.
+
+    By chapter source IRI: the text, and the annotations orphaned on it. The rest
+    of the chapter's annotations are where they say, with their context.
+    """
+    texts = {a.source: text_digest(a.text) for a in articles}
+    orphans: dict[str, set[str]] = {source: set() for source in texts}
+    for ann in placed:
+        if ann.orphan and ann.reply_to is None and ann.source in orphans:
+            orphans[ann.source].add(ann.id)
+    return {s: PlacedOn(texts[s], frozenset(orphans[s])) for s in sorted(texts)}
+
+
+def place_again(
+    annotations: list[Annotation],
+    article_of: Callable[[str], Article | None],
+    before: Mapping[str, PlacedOn],
+) -> list[Annotation]:
+    """``place_all``'s annotations, for annotations placed once already.
+
+    ``before`` is what they were placed on (:func:`placed_on`; a sealed class
+    file's ``annotate:placedOn``). On a chapter whose text has not changed since,
+    nothing is looked for: its orphans are orphans again, every other annotation
+    stays where it is, as ``place_all`` would leave them (the tests hold it to that).
+    """
+    same = {
+        source
+        for source, was in before.items()
+        if (article := article_of(source)) is not None
+        and article.source == source
+        and text_digest(article.text) == was.text
+    }
+    if not same:
+        return place_all(annotations, article_of)[0]
+
+    def kept(a: Annotation) -> bool:
+        return a.source in same and a.reply_to is None
+
+    rest = iter(place_all([a for a in annotations if not kept(a)], article_of)[0])
+    return [
+        next(rest)
+        if not kept(a)
+        else replace(a, orphan=True)
+        if not a.orphan and a.id in before[a.source].orphans
+        else a
+        for a in annotations
+    ]
 
 
 def _in_place(ann: Annotation, text: str) -> bool:

@@ -27,9 +27,11 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 
-__all__ = ["SEAL_KEY", "checking", "intact", "seal", "sealing", "unsealed"]
+__all__ = ["PLACED_ON_KEY", "SEAL_KEY", "checking", "intact", "seal", "sealing", "unsealed"]
 
 SEAL_KEY = "annotate:seal"
+# What merge placed the notes on (annotate.placement.placed_on): trusted under an intact seal only.
+PLACED_ON_KEY = "annotate:placedOn"
 # The version names the shape annotate.shapes reads: a change to Annotation.to_w3c
 # that it does not follow must change it, and older seals are then read in full.
 _VERSION = "merge/1"

@@ -28,6 +28,7 @@ from __future__ import annotations
 import msgspec
 
 from .model import Annotation, assemble, now
+from .placement import PlacedOn
 from .wire import (
     AUDIENCES,
     MAX_OFFSET,
@@ -105,18 +106,24 @@ class _Page(msgspec.Struct, tag_field="type", tag="AnnotationPage", forbid_unkno
     startIndex: int = 0  # the W3C's name
 
 
+class _PlacedOn(msgspec.Struct, forbid_unknown_fields=True):
+    text: str
+    orphans: list[str] = []
+
+
 class _Collection(
     msgspec.Struct,
     tag_field="type",
     tag="AnnotationCollection",
     forbid_unknown_fields=True,
-    rename={"context": "@context", "seal": "annotate:seal"},
+    rename={"context": "@context", "seal": "annotate:seal", "placed_on": "annotate:placedOn"},
 ):
     first: _Page
     context: str | list[str] | None = None
     id: str | None = None
     label: str | None = None
     total: int | None = None
+    placed_on: dict[str, _PlacedOn] | None = None
     seal: str | None = None
 
 
@@ -130,15 +137,24 @@ class _Unusual(Exception):
     """An item ``from_w3c`` reads another way, or refuses: the long way decides."""
 
 
-def read(data: bytes | str, *, checked: bool = True) -> list[Annotation] | None:
+def read(
+    data: bytes | str, *, checked: bool = True, placed_on: dict[str, PlacedOn] | None = None
+) -> list[Annotation] | None:
     """The annotations in ``data`` if it has the shape this kit writes, else ``None``.
 
     ``checked=False`` (a sealed class file) skips the checks merge made.
+    ``placed_on`` is given what a class file says its notes were placed on
+    (``annotate:placedOn``, :func:`annotate.placement.placed_on`).
     """
     try:
         doc = _DECODER.decode(data)
     except (msgspec.DecodeError, UnicodeEncodeError):
         return None  # not this shape, not JSON, or text with a lone surrogate: the long way
+    if placed_on is not None and type(doc) is _Collection and doc.placed_on:
+        placed_on.update(
+            (source, PlacedOn(was.text, frozenset(was.orphans)))
+            for source, was in doc.placed_on.items()
+        )
     items = (
         doc.first.items
         if type(doc) is _Collection

@@ -35,8 +35,8 @@ from ..article import Chapters, book_root
 from ..beside import forkable
 from ..exchange import ExchangeError, collection, read_annotations
 from ..model import Annotation, default_motivation
-from ..placement import place_all
-from ..seal import sealing
+from ..placement import PlacedOn, place_all, placed_on
+from ..seal import PLACED_ON_KEY, sealing
 from ..vocabulary import CLAIM_TYPES, STATUSES
 
 __all__ = [
@@ -87,6 +87,8 @@ class Merged:
     """Hypothesis page notes (and replies to them), which quote no words: each named."""
     texts: Written = field(default_factory=dict, repr=False, compare=False)
     """Each annotation read, as the class file writes it (for :func:`write_class`)."""
+    placed_on: dict[str, PlacedOn] = field(default_factory=dict)
+    """The chapters the annotations were placed on (for :func:`write_class`)."""
 
 
 class Placement(Chapters):
@@ -291,8 +293,17 @@ def merge(
     placed.sort(key=lambda a: (a.source, a.start, a.end, a.creator, a.id))
     missing = {source for source, article in where.articles.items() if article is None}
     unplaced = Counter(a.source for a in placed if a.source in missing)
+    chapters = [article for article in where.articles.values() if article is not None]
     return Merged(
-        placed, merged, skipped, len(read) - len(unique), counts, dict(unplaced), left_out, texts
+        placed,
+        merged,
+        skipped,
+        len(read) - len(unique),
+        counts,
+        dict(unplaced),
+        left_out,
+        texts,
+        placed_on(placed, chapters),
     )
 
 
@@ -332,7 +343,10 @@ def write_atomic(path: str | Path, text: str | Iterable[bytes]) -> None:
 
 
 def write_class(
-    path: str | Path, annotations: list[Annotation], texts: Written | None = None
+    path: str | Path,
+    annotations: list[Annotation],
+    texts: Written | None = None,
+    placed_on: dict[str, PlacedOn] | None = None,
 ) -> None:
     """Save ``annotations`` as the class file: one W3C AnnotationCollection, atomically.
 
@@ -340,7 +354,10 @@ def write_class(
     that are still the very same objects are not serialised again. The file is
     ``json.dumps`` of :func:`annotate.exchange.collection` either way, byte for byte,
     sealed (:mod:`annotate.seal`): the report reads back what was checked here
-    without checking it again.
+    without checking it again. ``placed_on`` (``Merged.placed_on``: the chapters
+    ``annotations`` were placed on, as they were placed) is kept in it as
+    ``annotate:placedOn``: the report does not look again for the notes of a
+    chapter whose text has not changed since.
     """
     texts = texts or {}
     items = []
@@ -351,6 +368,11 @@ def write_class(
         )
     head = collection([], label=CLASS_LABEL)
     head["total"] = len(annotations)
+    if placed_on:
+        head[PLACED_ON_KEY] = {
+            source: {"text": was.text, "orphans": sorted(was.orphans)}
+            for source, was in placed_on.items()
+        }
     # Compact JSON: a class file is for programs; the C encoder only runs without indent.
     # The items go where json.dumps would put them, separated as it separates them.
     before, after = json.dumps(head, ensure_ascii=False).split('"items": []', 1)

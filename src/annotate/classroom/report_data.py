@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..beside import HERE
 from ..model import Annotation
-from ..placement import place_all
+from ..placement import PlacedOn, place_again
 from ..vocabulary import vocabulary_json
 from .agreement import (
     MATCH_RULE,
@@ -75,17 +75,21 @@ def build_report(
     *,
     anonymize: bool = False,
     pool: Executor = HERE,
+    placed_on: dict[str, PlacedOn] | None = None,
 ) -> ReportData:
     """The report's data: ``annotations`` re-anchored on the chapters under ``root``.
 
     With ``anonymize`` every name, in the creator field and inside notes and
     tags, becomes a pseudonym (see :func:`pseudonyms`). ``pool`` works out the
     sentences' agreement beside (``annotate.beside.worker``); by default, here.
+    ``placed_on``: what a sealed class file's notes were placed on (read by
+    ``read_annotations``): on a chapter unchanged since, nothing is looked for again.
     """
     where = Placement(root)
     # Replies answer a note, not the text: they are no highlight and their authors
     # (often the teacher) no students of the heatmap.
-    placed, _ = place_all([a for a in annotations if a.reply_to is None], where.article)
+    notes = [a for a in annotations if a.reply_to is None]
+    placed = place_again(notes, where.article, placed_on or {})
     names = sorted({a.creator for a in placed}, key=lambda n: (n.casefold(), n))
     scrub: Callable[[str], str] | None = None
     if anonymize:
