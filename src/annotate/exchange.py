@@ -1,7 +1,8 @@
 """Annotation files in and out: W3C collections, Hypothesis exports, CSV.
 
 Reading is strict and whole: one bad item refuses the whole file, with an
-``ExchangeError`` naming the file, the item and the reason.
+``ExchangeError`` naming the file, the item and the reason. Hypothesis's rows are
+mapped in :mod:`annotate.hypothesis_rows`, the CSV written by :mod:`annotate.csv_export`.
 
 >>> from annotate.model import Annotation
 >>> a = Annotation.new(source="urn:x", text="The cat sat.", start=4, end=7, creator="Ana")
@@ -13,14 +14,14 @@ Reading is strict and whole: one bad item refuses the whole file, with an
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
+from .csv_export import CSV_COLUMNS as CSV_COLUMNS  # importable here, as it always was
+from .csv_export import neutralise, write_csv
+from .hypothesis_rows import from_hypothesis, is_hypothesis, is_page_note
 from .model import CONTEXT, Annotation, AnnotationError
-from .vocabulary import CLAIM_TYPES, STATUSES
 
 if TYPE_CHECKING:
     from .placement import PlacedOn
@@ -39,20 +40,6 @@ __all__ = [
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 64
-CSV_COLUMNS = (
-    "id",
-    "creator",
-    "source",
-    "claim type",
-    "status",
-    "quote",
-    "note",
-    "start",
-    "end",
-    "created",
-    "modified",
-    "anchoring",
-)
 
 
 class ExchangeError(ValueError):
@@ -211,14 +198,12 @@ def parse_document(
     for n, item in enumerate(items, start=1):
         ident = item.get("id") if isinstance(item, dict) else None
         label = f"item {n}" + (f" ({ident})" if isinstance(ident, str) else "")
-        if left_out is not None and _is_page_note(item):
+        if left_out is not None and is_page_note(item):
             left_out.append(f"{path}: {label}")
             page_notes.add(f"urn:hypothesis:{ident}")
             continue
         try:
-            out.append(
-                _from_hypothesis(item) if _is_hypothesis(item) else Annotation.from_w3c(item)
-            )
+            out.append(from_hypothesis(item) if is_hypothesis(item) else Annotation.from_w3c(item))
         except AnnotationError as err:
             raise ExchangeError(path, str(err), label, err.code) from err
     if page_notes and left_out is not None:
@@ -247,85 +232,13 @@ def _items(data: Any, path: str | Path) -> list[Any]:
         if not isinstance(items, list):
             raise ExchangeError(path, "AnnotationPage has no items list")
         return items
-    if "Annotation" in kinds or _is_hypothesis(data):
+    if "Annotation" in kinds or is_hypothesis(data):
         return [data]
     if isinstance(data.get("annotations"), list):  # Hypothesis's export file
         return list(data["annotations"])
     if isinstance(data.get("rows"), list):  # Hypothesis's search API answer
         return list(data["rows"])
     raise ExchangeError(path, "holds neither an annotation nor a list of them")
-
-
-def _is_hypothesis(item: Any) -> bool:
-    return isinstance(item, dict) and "uri" in item and "type" not in item
-
-
-def _is_page_note(item: Any) -> bool:
-    """A Hypothesis page note: a note on a whole page, quoting none of its words."""
-    if not _is_hypothesis(item) or item.get("references"):
-        return False
-    target = item.get("target")
-    if not isinstance(target, list) or len(target) != 1 or not isinstance(target[0], dict):
-        return False
-    selector = target[0].get("selector", [])
-    selectors = selector if isinstance(selector, list) else [selector]
-    return not any(isinstance(s, dict) and s.get("type") == "TextQuoteSelector" for s in selectors)
-
-
-def _from_hypothesis(row: dict[str, Any]) -> Annotation:
-    """A Hypothesis annotation row, in this kit's model."""
-    target = row.get("target")
-    if not isinstance(target, list) or not target or not isinstance(target[0], dict):
-        raise AnnotationError("Hypothesis target must be a list with one object")
-    user = row.get("user", "")
-    if not isinstance(user, str):
-        raise AnnotationError("Hypothesis user must be text")
-    name = user.removeprefix("acct:").split("@", 1)[0]
-    info = row.get("user_info")
-    if isinstance(info, dict) and isinstance(info.get("display_name"), str):
-        name = info["display_name"] or name
-    tags = row.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise AnnotationError("Hypothesis tags must be a list of text")
-    text = row.get("text", "")
-    if not isinstance(text, str):
-        raise AnnotationError("Hypothesis text must be text")
-    body: list[dict[str, Any]] = [
-        {"type": "TextualBody", "purpose": "tagging", "value": t} for t in tags
-    ]
-    if text:
-        body.insert(
-            0,
-            {"type": "TextualBody", "purpose": "commenting", "value": text, "format": "text/plain"},
-        )
-    group = row.get("group")
-    if isinstance(group, str) and group:
-        # Kept as a tag: which Hypothesis group (a class, "__world__" for public) it was in.
-        body.append({"type": "TextualBody", "purpose": "tagging", "value": f"group:{group}"})
-    ident = row.get("id")
-    page = target[0].get("source") or row.get("uri")
-    references = row.get("references") or []
-    if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
-        raise AnnotationError("Hypothesis references must be a list of annotation ids")
-    w3c = {
-        "@context": CONTEXT,
-        "id": f"urn:hypothesis:{ident}" if isinstance(ident, str) and ident else "",
-        "type": "Annotation",
-        "created": row.get("created"),
-        "modified": row.get("updated") or row.get("created"),
-        "creator": {"type": "Person", "name": name or "unknown"},
-        "body": body,
-        # A reply answers the last annotation it references; a note keeps the page it
-        # was made on as its scope, wherever placement puts it.
-        "target": f"urn:hypothesis:{references[-1]}"
-        if references
-        else {
-            "source": page,
-            "scope": page if isinstance(page, str) and page else None,
-            "selector": target[0].get("selector", []),
-        },
-    }
-    return Annotation.from_w3c(w3c)
 
 
 def collection(annotations: list[Annotation], label: str | None = None) -> dict[str, Any]:
@@ -362,35 +275,3 @@ def dump_collection(annotations: list[Annotation], label: str | None = None) -> 
     lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
     body = f"\n{lines}\n" if items else ""
     return f'{head}, "first": {page_head}, "items": [{body}]}}}}\n'
-
-
-def neutralise(cell: str) -> str:
-    """A CSV cell a spreadsheet will show as text, never run as a formula."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
-def write_csv(annotations: list[Annotation], out: TextIO | None = None) -> str:
-    """One row per annotation; returns the CSV text (also written to ``out``)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for a in annotations:
-        row = (
-            a.id,
-            a.creator,
-            a.source,
-            CLAIM_TYPES[a.claim_type].label if a.claim_type else "",
-            STATUSES[a.status].label if a.status else "",
-            a.exact,
-            a.note,
-            str(a.start) if a.positioned else "",
-            str(a.end) if a.positioned else "",
-            a.created,
-            a.modified,
-            "orphaned" if a.orphan else "anchored",
-        )
-        writer.writerow([neutralise(c) for c in row])
-    text = buffer.getvalue()
-    if out is not None:
-        out.write(text)
-    return text
