@@ -17,11 +17,19 @@ import os
 import uuid
 from dataclasses import MISSING, dataclass, field, fields, replace
 from operator import attrgetter
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any
 
 from . import wire
 from .anchoring import describe
 from .vocabulary import CLAIM_TYPES, STATUSES
+
+# The wire format's types live in w3c_json; each stays importable from here.
+from .w3c_json import CONTEXT, W3CAnnotation
+from .w3c_json import Agent as Agent
+from .w3c_json import Target as Target
+from .w3c_json import TextPositionSelector as TextPositionSelector
+from .w3c_json import TextQuoteSelector as TextQuoteSelector
+from .w3c_json import TextualBody as TextualBody
 from .wire import (
     AUDIENCES,
     ERROR_CODES,
@@ -45,55 +53,6 @@ __all__ = [
     "now",
     "reader_name",
 ]
-
-CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-
-
-class TextQuoteSelector(TypedDict):
-    type: Literal["TextQuoteSelector"]
-    exact: str
-    prefix: str
-    suffix: str
-
-
-class TextPositionSelector(TypedDict):
-    type: Literal["TextPositionSelector"]
-    start: int
-    end: int
-
-
-class TextualBody(TypedDict):
-    type: Literal["TextualBody"]
-    value: str
-    purpose: str
-    format: NotRequired[str]
-
-
-class Target(TypedDict):
-    source: str
-    selector: list[TextQuoteSelector | TextPositionSelector]
-
-
-class Agent(TypedDict):
-    type: str
-    name: str
-
-
-W3CAnnotation = TypedDict(
-    "W3CAnnotation",
-    {
-        "@context": str,
-        "id": str,
-        "type": str,
-        "motivation": str,
-        "created": str,
-        "modified": str,
-        "creator": Agent,
-        "body": NotRequired[list[TextualBody]],
-        "target": Target,
-    },
-)
-"""The wire format: what ``Annotation.to_w3c`` writes and ``from_w3c`` reads."""
 
 
 def now() -> str:
