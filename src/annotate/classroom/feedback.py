@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..article import Article
 from ..model import Annotation, AnnotationError
-from ..placement import place_all
+from ..placement import PlacedOn, place_again
 from .agreement import MATCH_RULE, Mark, Scores, compare, type_label
 from .merge import Placement
 from .pseudonyms import pseudonyms
@@ -68,11 +68,19 @@ def _by_editor(article: Article, start: int, end: int, note: str, kind: str | No
 
 
 def student_feedback(
-    annotations: list[Annotation], root: Path, student: str, *, anonymize: bool = False
+    annotations: list[Annotation],
+    root: Path,
+    student: str,
+    *,
+    anonymize: bool = False,
+    placed_on: dict[str, PlacedOn] | None = None,
 ) -> Feedback:
-    """The feedback for ``student`` (a name, or with ``anonymize`` a pseudonym too)."""
+    """The feedback for ``student`` (a name, or with ``anonymize`` a pseudonym too).
+
+    ``placed_on``: what a sealed class file's notes were placed on, as for the report.
+    """
     where = Placement(root)
-    placed, _ = place_all(annotations, where.article)
+    placed = place_again(annotations, where.article, placed_on or {})
     names = {a.creator for a in placed}
     shown = student
     real = student
