@@ -8,13 +8,13 @@ the command names it itself, printed with status 1.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .article import Chapters, book_root, load_article
 from .beside import worker
@@ -34,6 +34,9 @@ from .model import Annotation, AnnotationError, reader_name
 from .newarticle import NewArticleError, new_article
 from .placement import PlacedOn, place_all
 from .store import Store
+
+if TYPE_CHECKING:  # the commands are given parsed arguments; cli.py parses them
+    from argparse import Namespace
 
 __all__ = [
     "export_command",
@@ -58,7 +61,7 @@ def _left_out(names: list[str]) -> None:
         )
 
 
-def import_command(args: argparse.Namespace) -> int:
+def import_command(args: Namespace) -> int:
     pending: list[Annotation] = []
     left_out: list[str] = []
     for name in args.files:
@@ -80,7 +83,7 @@ def import_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def export_command(args: argparse.Namespace) -> int:
+def export_command(args: Namespace) -> int:
     with Store(args.store) as store:
         source = load_article(args.chapter).source if args.chapter else None
         annotations = store.list(source)
@@ -93,7 +96,7 @@ def export_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def orphans_command(args: argparse.Namespace) -> int:
+def orphans_command(args: Namespace) -> int:
     with Store(args.store) as store:
         source = load_article(args.chapter).source if args.chapter else None
         lost = store.orphans(source)
@@ -103,7 +106,7 @@ def orphans_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def reattach_command(args: argparse.Namespace) -> int:
+def reattach_command(args: Namespace) -> int:
     article = load_article(args.chapter)
     if args.quote is not None:
         at = article.text.find(args.quote)
@@ -143,7 +146,7 @@ def _bulk() -> Iterator[None]:
 
 
 @_bulk()
-def merge_command(args: argparse.Namespace) -> int:
+def merge_command(args: Namespace) -> int:
     output = Path(args.output)
     root = book_folder(args.book)
     result = merge(args.paths, root, output=output)
@@ -176,7 +179,7 @@ def merge_command(args: argparse.Namespace) -> int:
 
 
 @_bulk()
-def report_command(args: argparse.Namespace) -> int:
+def report_command(args: Namespace) -> int:
     # A second process works out the agreement (numpy loads there while the file is
     # read here), while this one lays out the notes.
     with worker(load_alpha) as pool:
@@ -208,7 +211,7 @@ def report_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def new_article_command(args: argparse.Namespace) -> int:
+def new_article_command(args: Namespace) -> int:
     try:
         done = new_article(
             args.file,
@@ -231,10 +234,15 @@ def new_article_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def feedback_command(args: argparse.Namespace) -> int:
-    annotations = read_annotations(args.class_file, trust_seal=True)
+def feedback_command(args: Namespace) -> int:
+    placed_on: dict[str, PlacedOn] = {}
+    annotations = read_annotations(args.class_file, trust_seal=True, placed_on=placed_on)
     result = student_feedback(
-        annotations, book_folder(args.book), args.student, anonymize=args.anonymize
+        annotations,
+        book_folder(args.book),
+        args.student,
+        anonymize=args.anonymize,
+        placed_on=placed_on,
     )
     write_atomic(args.output, dump_collection(result.annotations, result.label))
     print(f"wrote {args.output}: {len(result.annotations)} annotation(s). {result.label}")
