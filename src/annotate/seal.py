@@ -46,7 +46,7 @@ def seal(parts: Sequence[bytes]) -> list[bytes]:
     and a newline.
 
     In pieces, so a class file's 40 MB is not joined again to be sealed
-    (:func:`annotate.classroom.merge.write_atomic` writes them).
+    (:func:`annotate.classroom.class_file.write_atomic` writes them).
     """
     if not parts or not parts[-1].endswith(b"}"):
         raise ValueError("only a JSON object can be sealed")

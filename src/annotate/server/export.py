@@ -1,6 +1,6 @@
 """``annotate class export``: a class on the server as today's class file.
 
-The file is the one ``annotate merge`` writes (``classroom.merge.write_class``), so
+The file is the one ``annotate merge`` writes (``classroom.class_file.write_class``), so
 ``annotate report``, the CSV and every file-based flow read it unchanged. It holds
 what the teacher may see (no private notes) and no token. Replies name their
 thread's root by its ``urn:uuid`` id, as the file's annotations are named.

@@ -342,7 +342,7 @@ var AnnotateModel = (function () {
     return value;
   }
 
-  /** A Hypothesis row, as W3C JSON (exchange._from_hypothesis). @param {any} row */
+  /** A Hypothesis row, as W3C JSON (hypothesis_rows.from_hypothesis). @param {any} row */
   function fromHypothesis(row) {
     const target = row.target;
     if (!Array.isArray(target) || !target.length || !target[0] || typeof target[0] !== "object") {
@@ -416,7 +416,7 @@ var AnnotateModel = (function () {
     throw new Error("holds neither an annotation nor a list of them");
   }
 
-  /** A Hypothesis page note: on a whole page, quoting none of its words (exchange._is_page_note). @param {any} item */
+  /** A Hypothesis page note: on a whole page, quoting none of its words (hypothesis_rows.is_page_note). @param {any} item */
   function isPageNote(item) {
     if (!isHypothesis(item) || (Array.isArray(item.references) ? item.references.length : item.references)) return false;
     const target = item.target;
