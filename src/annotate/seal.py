@@ -48,27 +48,18 @@ def seal(parts: Sequence[bytes]) -> list[bytes]:
     In pieces, so a class file's 40 MB is not joined again to be sealed
     (:func:`annotate.classroom.class_file.write_atomic` writes them).
     """
-    if not parts or not parts[-1].endswith(b"}"):
-        raise ValueError("only a JSON object can be sealed")
-    body = [*parts[:-1], parts[-1][:-1]]
-    digest = hashlib.sha256()
-    for part in body:
-        digest.update(part)
-    return [*body, _tail(digest)]
+    return list(sealing(parts))
 
 
 def sealing(parts: Sequence[bytes]) -> Iterator[bytes]:
     """:func:`seal` as it is written: each part of ``parts`` comes at once, the seal
-    last, while a thread hashes them.
+    last, while a thread hashes them (past a megabyte).
 
     hashlib lets go of the interpreter on a large part, as a file's write does, so
     ``write_atomic(path, sealing(parts))`` writes a class file's 40 MB while they
     are hashed, not after.
     """
-    if sum(map(len, parts)) < _BESIDE:
-        yield from seal(parts)
-        return
-    if not parts[-1].endswith(b"}"):
+    if not parts or not parts[-1].endswith(b"}"):
         raise ValueError("only a JSON object can be sealed")
     body = [*parts[:-1], parts[-1][:-1]]
     digest = hashlib.sha256()
@@ -77,12 +68,16 @@ def sealing(parts: Sequence[bytes]) -> Iterator[bytes]:
         for part in body:
             digest.update(part)
 
-    thread = threading.Thread(target=hash_body)
-    thread.start()
-    try:
+    if sum(map(len, body)) < _BESIDE:
+        hash_body()
         yield from body
-    finally:
-        thread.join()  # a write that failed still waits: no thread outlives the file
+    else:
+        thread = threading.Thread(target=hash_body)
+        thread.start()
+        try:
+            yield from body
+        finally:
+            thread.join()  # a write that failed still waits: no thread outlives the file
     yield _tail(digest)
 
 
