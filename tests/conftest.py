@@ -195,7 +195,17 @@ def axe() -> Path:
 
 
 def audit(page: Any, axe: Path, include: str | None = None) -> list[str]:
-    """The WCAG 2.2 A/AA violations axe finds in ``page`` (or in ``include``), one line each."""
+    """The WCAG 2.2 A/AA violations axe finds in ``page`` (or in ``include``), one line each.
+
+    Measured once every CSS transition has ended (a spinner's endless animation is no
+    transition): the theme's buttons fade their colour in (Bootstrap's ``.btn``), and a
+    contrast read halfway is no colour a reader is left with.
+    """
+    page.wait_for_function(
+        "document.getAnimations().every((a) => !(a instanceof CSSTransition)"
+        " || a.playState !== 'running')",
+        timeout=5000,
+    )
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(axe))
     result = page.evaluate(
